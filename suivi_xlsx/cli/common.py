@@ -1,0 +1,158 @@
+"""What every command shares: French help and errors, console set-up, error → exit status."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import SuiviError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# click's own texts (it looks them up through gettext at run time), in French.
+_FRENCH: dict[str, str] = {
+    "Usage:": "Utilisation :",
+    "Options": "Options",
+    "Commands": "Commandes",
+    "Positional arguments": "Arguments",
+    "Show this message and exit.": "Affiche cette aide et quitte.",
+    "Show the version and exit.": "Affiche la version et quitte.",
+    "Error: {message}": "Erreur : {message}",
+    "Try '{command} {option}' for help.": "Tapez « {command} {option} » pour l'aide.",
+    "Missing argument": "Argument manquant",
+    "Missing option": "Option manquante",
+    "Missing parameter": "Paramètre manquant",
+    "Missing command.": "Commande manquante.",
+    "Missing {param_type}": "{param_type} manquant",
+    "Missing parameter: {param_name}": "Paramètre manquant : {param_name}",
+    "No such command {name!r}.": "Commande inconnue : {name!r}.",
+    "No such option {name!r}.": "Option inconnue : {name!r}.",
+    "Option {name!r} does not take a value.": "L'option {name!r} ne prend pas de valeur.",
+    "Option {name!r} requires an argument.": "L'option {name!r} attend une valeur.",
+    "Option {name!r} requires {nargs} arguments.": "L'option {name!r} attend {nargs} valeurs.",
+    "Invalid value for {param_hint}: {message}": "Valeur invalide pour {param_hint} : {message}",
+    "Invalid value: {message}": "Valeur invalide : {message}",
+    "Got unexpected extra argument ({args})": "Argument en trop : {args}",
+    "Got unexpected extra arguments ({args})": "Arguments en trop : {args}",
+    "Did you mean {possibility}?": "Vouliez-vous dire {possibility} ?",
+    "(Did you mean one of: {possibilities}?)": "(Vouliez-vous dire : {possibilities} ?)",
+    "{value!r} is not {choice}.": "{value!r} n'est pas {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} n'est pas parmi {choices}.",
+    "{value!r} does not match the format {format}.": "{value!r} n'a pas le format {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} n'a aucun des formats {formats}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
+    "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
+    "integer": "nombre entier",
+    "default: {default}": "par défaut : {default}",
+    "Aborted!": "Interrompu.",
+    "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
+}
+
+
+def _gettext(message: str) -> str:
+    return _FRENCH.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _gettext(singular if n == 1 else plural)
+
+
+def _install_french() -> None:
+    """Make click speak French: its modules look ``_``/``ngettext`` up at call time."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+    ):
+        if hasattr(module, "_"):
+            module._ = _gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext  # type: ignore[attr-defined]
+
+
+_install_french()
+
+
+class FrenchCommand(click.Command):
+    """A command whose ``--help`` option is described in French."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Affiche cette aide et quitte."
+        return option
+
+
+class FrenchGroup(click.Group):
+    """A group whose ``--help`` option is described in French."""
+
+    command_class = FrenchCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Affiche cette aide et quitte."
+        return option
+
+
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+def prepare_console() -> None:
+    """Never fail on an accent: consoles and redirections on Windows may not be UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - exotic streams
+                pass
+
+
+def fail(message: str, exit_code: int) -> None:
+    """Print a French message on stderr and stop with ``exit_code``."""
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(exit_code)
+
+
+def french_errors(func: F) -> F:
+    """Turn library errors into a French message on stderr and their exit status.
+
+    ``SuiviError`` carries its own message and status. Anything else the user can meet without
+    a bug of ours (a file vanishing, a full disk) is reported without a traceback, exit 2.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SuiviError as error:
+            fail(error.message, error.exit_code)
+        except PermissionError as error:
+            fail(
+                f"accès refusé à « {error.filename} » : fermez le fichier dans Excel ou "
+                "vérifiez vos droits sur le dossier.",
+                1,
+            )
+        except OSError as error:
+            where = f" « {error.filename} »" if error.filename else ""
+            fail(f"problème d'accès au fichier{where} : {error.strerror or error}.", 2)
+        except KeyboardInterrupt:
+            fail("interrompu.", 130)
+        return None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,46 @@
+"""Errors the user can act on. Each carries a French message and the CLI exit status.
+
+Library code raises these; the CLI prints ``message`` on stderr and exits with ``exit_code``,
+never a traceback. Exit 2: the input cannot be processed. Exit 1: the job was refused for a
+reason the user can fix (file open in Excel, output exists, nothing for that year…).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SuiviError(Exception):
+    """Base class: a French message for the user and an exit status."""
+
+    exit_code: int = 2
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnreadableFileError(SuiviError):
+    """Missing, empty, truncated, encrypted or not an .xlsx/.xlsm workbook (exit 2)."""
+
+    exit_code = 2
+
+
+class NoRegisterError(SuiviError):
+    """The workbook has no sheet whose header is a register (or not the one asked for) (exit 2)."""
+
+    exit_code = 2
+
+
+class RefusedError(SuiviError):
+    """The job was not done for a reason the user can fix; nothing was changed (exit 1)."""
+
+    exit_code = 1
+
+
+class FileLockedError(RefusedError):
+    """The workbook is open in Excel or LibreOffice, or Windows refused the replace (exit 1)."""

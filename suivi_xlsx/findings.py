@@ -1,0 +1,260 @@
+"""Findings as data: the code table, ``Finding`` and ``Report``.
+
+The code table is the single declaration of every finding code: its severity, its French message
+template and a one-line French description. Rules, ``--ignore``, the JSON output and the README
+all read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from .a1 import cell_ref
+
+if TYPE_CHECKING:
+    from .model import Column, Entry
+
+
+class Severity(Enum):
+    """How serious a finding is. The values are what users see."""
+
+    ERROR = "erreur"
+    LATE = "retard"
+    WARNING = "avertissement"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpec:
+    """One finding code: severity, French message template, French one-line description."""
+
+    code: str
+    severity: Severity
+    template: str
+    description: str
+
+
+def _table(*specs: CodeSpec) -> Mapping[str, CodeSpec]:
+    return MappingProxyType({spec.code: spec for spec in specs})
+
+
+_E, _R, _W = Severity.ERROR, Severity.LATE, Severity.WARNING
+
+#: Every finding code, in display order within each severity.
+CODES: Mapping[str, CodeSpec] = _table(
+    # erreur
+    CodeSpec(
+        "colonne-manquante",
+        _E,
+        "Colonne « {colonne} » introuvable dans l'en-tête (ligne {ligne}).",
+        "une colonne du tableau de suivi manque dans l'en-tête",
+    ),
+    CodeSpec(
+        "champ-obligatoire",
+        _E,
+        "{colonne} vide : ce champ est obligatoire.",
+        "Date, Émetteur, Origine ou Objet vide",
+    ),
+    CodeSpec(
+        "date-invalide",
+        _E,
+        "{colonne} : « {valeur} » n'est pas une date lisible (attendu jj/mm/aaaa).",
+        "une date illisible",
+    ),
+    CodeSpec(
+        "origine-invalide",
+        _E,
+        "Origine « {valeur} » inconnue : indiquez FS, QS ou PA.",
+        "une origine autre que FS, QS ou PA",
+    ),
+    CodeSpec(
+        "numero-invalide",
+        _E,
+        "Numéro d'ordre « {valeur} » invalide : format attendu aa.agence.nnn (ex. 25.1601.007).",
+        "un numéro d'ordre qui n'est pas de la forme aa.agence.nnn",
+    ),
+    CodeSpec(
+        "numero-duplique",
+        _E,
+        "Numéro d'ordre {numero} déjà utilisé ({premier}).",
+        "un numéro d'ordre déjà utilisé (dans n'importe quelle feuille)",
+    ),
+    CodeSpec(
+        "numero-annee",
+        _E,
+        "Numéro d'ordre {numero} : l'année « {aa} » ne correspond pas à la date du {date}.",
+        "l'année du numéro d'ordre diffère de l'année de la date",
+    ),
+    CodeSpec(
+        "annee-incoherente",
+        _E,
+        "Année {annee} différente de l'année de la date du {date}.",
+        "la colonne Année diffère de l'année de la date",
+    ),
+    CodeSpec(
+        "dates-incoherentes",
+        _E,
+        "{colonne} du {autre} antérieure à la date du {date}.",
+        "date de clôture ou d'échéance antérieure à la date",
+    ),
+    CodeSpec(
+        "voies-de-recours-manquantes",
+        _E,
+        "Réclamation en {decision} sans voies de recours indiquées au client.",
+        "réclamation rejetée en tout ou partie sans voies de recours indiquées",
+    ),
+    # retard
+    CodeSpec(
+        "en-retard",
+        _R,
+        "En retard : échéance du {echeance} dépassée de {jours} jour(s), dossier non clôturé.",
+        "dossier non clôturé dont l'échéance est passée",
+    ),
+    CodeSpec(
+        "reponse-en-retard",
+        _R,
+        "Réclamation reçue le {date} sans réponse : réponse due au plus tard le {limite}.",
+        "réclamation sans réponse 2 mois après sa réception",
+    ),
+    CodeSpec(
+        "accuse-reception-en-retard",
+        _R,
+        "Réclamation reçue le {date} sans accusé de réception : dû au plus tard le {limite}.",
+        "réclamation sans accusé de réception ni réponse 10 jours après sa réception",
+    ),
+    # avertissement
+    CodeSpec(
+        "numero-manquant",
+        _W,
+        "Numéro d'ordre manquant (« suivi update » peut l'attribuer).",
+        "ligne sans numéro d'ordre",
+    ),
+    CodeSpec(
+        "echeance-manquante",
+        _W,
+        "Date d'échéance manquante pour un dossier en cours.",
+        "dossier en cours sans date d'échéance",
+    ),
+    CodeSpec(
+        "echeance-proche",
+        _W,
+        "Échéance proche : le {echeance} (dans {jours} jour(s)).",
+        "dossier en cours dont l'échéance tombe dans les 7 jours (--soon)",
+    ),
+    CodeSpec(
+        "cloture-tardive",
+        _W,
+        "Clôturé le {cloture}, après l'échéance du {echeance} ({jours} jour(s) de retard).",
+        "dossier clôturé après son échéance",
+    ),
+    CodeSpec(
+        "echeance-depassant-delai",
+        _W,
+        "Échéance du {echeance} au-delà du délai de réponse de {mois} mois (le {limite}).",
+        "réclamation dont l'échéance dépasse le délai de réponse de 2 mois",
+    ),
+    CodeSpec(
+        "responsable-manquant",
+        _W,
+        "Aucune personne chargée du dossier alors qu'il est en cours.",
+        "dossier en cours sans personne chargée du dossier",
+    ),
+    CodeSpec(
+        "suivi-manquant",
+        _W,
+        "Dossier clôturé sans commentaire de suivi.",
+        "dossier clôturé sans suivi renseigné",
+    ),
+    CodeSpec(
+        "numero-sequence",
+        _W,
+        "Numéro {numero} hors séquence : {detail}.",
+        "numéros d'ordre sautés ou dans le désordre (par année et agence, dans l'ordre des dates)",
+    ),
+)
+
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.LATE, Severity.WARNING)
+
+
+def fr_date(value: dt.date) -> str:
+    """A date as French users write it: ``05/03/2025``."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a register: where it is and what it is, in French."""
+
+    code: str
+    severity: Severity
+    sheet: str | None
+    row: int | None  # the row number as Excel shows it
+    cell: str | None  # e.g. ``J14``
+    order_number: str | None  # the entry's order number as typed, when it has one
+    message: str
+
+    @classmethod
+    def at(cls, entry: Entry, column: Column | None, code: str, **params: object) -> Finding:
+        """A finding about ``entry``, pointing at its cell in ``column`` when the sheet has it."""
+        spec = CODES[code]
+        index = entry.columns.get(column) if column is not None else None
+        return cls(
+            code=code,
+            severity=spec.severity,
+            sheet=entry.sheet,
+            row=entry.row,
+            cell=cell_ref(entry.row, index) if index is not None else None,
+            order_number=entry.order_text,
+            message=spec.template.format(**params),
+        )
+
+    @classmethod
+    def on_sheet(
+        cls,
+        sheet: str,
+        code: str,
+        *,
+        row: int | None = None,
+        cell: str | None = None,
+        **params: object,
+    ) -> Finding:
+        """A finding about a sheet as a whole (e.g. a missing column)."""
+        spec = CODES[code]
+        return cls(
+            code=code,
+            severity=spec.severity,
+            sheet=sheet,
+            row=row,
+            cell=cell,
+            order_number=None,
+            message=spec.template.format(**params),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of checking a register."""
+
+    file: Path | None
+    today: dt.date
+    entries: int  # how many entries were read
+    findings: tuple[Finding, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of findings by severity value (``erreur``, ``retard``, ``avertissement``)."""
+        counts = {severity.value: 0 for severity in SEVERITY_ORDER}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    @property
+    def exit_status(self) -> int:
+        """0 when there is no ``erreur`` and no ``retard``, else 1."""
+        bad = (Severity.ERROR, Severity.LATE)
+        return 1 if any(f.severity in bad for f in self.findings) else 0

@@ -1,0 +1,64 @@
+"""Order numbers ``aa.agence.nnn``: parsing, formatting and the next free sequence numbers.
+
+``aa`` is the two-digit year, ``agence`` the agency number (e.g. 1601), ``nnn`` the sequence
+within that year and agency, zero-padded to at least three digits. Existing numbers are never
+changed; new ones continue after the highest number used for their year and agency.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_ORDER_RE = re.compile(r"^(\d{2})\.(\d{1,8})\.(\d{3,})$")
+_AGENCY_RE = re.compile(r"^\d{1,8}$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class OrderNumber:
+    """A parsed order number. ``year2`` is the ``aa`` part (0–99)."""
+
+    year2: int
+    agency: str
+    seq: int
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """The (year, agency) series this number belongs to."""
+        return (self.year2, self.agency)
+
+    def __str__(self) -> str:
+        return format_order_number(self.year2, self.agency, self.seq)
+
+
+def parse_order_number(text: str) -> OrderNumber | None:
+    """Parse ``aa.agence.nnn`` (surrounding blanks ignored); ``None`` when it is not one."""
+    match = _ORDER_RE.match(text.strip())
+    if match is None:
+        return None
+    return OrderNumber(int(match.group(1)), match.group(2), int(match.group(3)))
+
+
+def is_valid_agency(text: str) -> bool:
+    """An agency number is digits only (``1601``)."""
+    return _AGENCY_RE.match(text) is not None
+
+
+def format_order_number(year2: int, agency: str, seq: int) -> str:
+    """``format_order_number(25, "1601", 7) == "25.1601.007"``; more digits past 999."""
+    return f"{year2 % 100:02d}.{agency}.{seq:03d}"
+
+
+def year2_of(year: int) -> int:
+    """The ``aa`` part for a four-digit year."""
+    return year % 100
+
+
+def highest_sequences(numbers: Iterable[OrderNumber]) -> dict[tuple[int, str], int]:
+    """The highest sequence used in each (year, agency) series."""
+    highest: dict[tuple[int, str], int] = {}
+    for number in numbers:
+        if number.seq > highest.get(number.key, 0):
+            highest[number.key] = number.seq
+    return highest
