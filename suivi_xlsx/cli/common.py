@@ -156,3 +156,43 @@ def french_errors(func: F) -> F:
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+class DateParam(click.ParamType):
+    """A date typed as ``2026-11-25`` or ``25/11/2026``; French error otherwise."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        self.fail(f"« {text} » n'est pas une date (attendu AAAA-MM-JJ, ex. 2026-11-25).", param, ctx)
+
+
+DATE = DateParam()
+
+
+def today_option(func: F) -> F:
+    """``--today``: the reference date for deadlines (default: the computer's date)."""
+    return click.option(
+        "--today",
+        type=DATE,
+        default=None,
+        metavar="AAAA-MM-JJ",
+        help="Date de référence pour les délais (par défaut : aujourd'hui).",
+    )(func)
+
+
+def resolve_today(value: Any) -> Any:
+    """The ``--today`` value, or the computer's date."""
+    import datetime as dt
+
+    return value if value is not None else dt.date.today()

@@ -1,0 +1,107 @@
+"""``suivi check`` / ``suivi-check``: read the register, run the checks, print the findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import click
+
+from ..findings import CODES
+from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors, resolve_today, today_option
+
+
+def _validate_ignore(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> frozenset[str]:
+    unknown = sorted(code for code in value if code not in CODES)
+    if unknown:
+        known = ", ".join(CODES)
+        raise click.BadParameter(
+            f"code inconnu : {', '.join(unknown)}. Codes possibles : {known}.", ctx, param
+        )
+    return frozenset(value)
+
+
+@click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
+@click.argument("fichier", metavar="FICHIER")
+@today_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Présentation du résultat : texte lisible ou JSON pour un autre programme.",
+)
+@click.option("--sheet", "sheet", metavar="FEUILLE", help="Ne contrôler que cette feuille.")
+@click.option(
+    "--soon",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    metavar="N",
+    help="Signaler les échéances des N prochains jours.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODE",
+    callback=_validate_ignore,
+    help="Ne pas signaler ce code (option répétable), ex. --ignore numero-sequence.",
+)
+@click.option(
+    "--jours",
+    type=click.Choice(["calendaires", "ouvrables"]),
+    default=None,
+    help="Décompte du délai d'accusé de réception (par défaut : feuille Paramètres, "
+    "sinon calendaires).",
+)
+@click.option(
+    "--alsace-moselle/--hors-alsace-moselle",
+    "alsace_moselle",
+    default=None,
+    help="Jours fériés d'Alsace-Moselle (Vendredi saint, 26 décembre) en jours ouvrables.",
+)
+@french_errors
+def check(
+    fichier: str,
+    today: dt.date | None,
+    output_format: str,
+    sheet: str | None,
+    soon: int,
+    ignore: frozenset[str],
+    jours: str | None,
+    alsace_moselle: bool | None,
+) -> None:
+    """Contrôle le registre FICHIER : erreurs, retards et avertissements, avec la cellule
+    à corriger.
+
+    Code de sortie : 0 sans erreur ni retard, 1 s'il y en a, 2 si le fichier est illisible.
+
+    \b
+    Exemple :
+      suivi-check registre.xlsx
+      suivi-check registre.xlsx --today 2026-11-25 --format json
+      suivi-check registre.xlsx --sheet 2026 --ignore numero-sequence
+    """
+    from .. import load_register
+    from ..model import Calendar
+    from ..render import render_text, report_to_dict
+    from ..rules import CheckOptions, check_register
+
+    register = load_register(fichier, sheet=sheet)
+    options = CheckOptions(
+        today=resolve_today(today),
+        soon_days=soon,
+        ignore=ignore,
+        calendar=Calendar(jours) if jours is not None else None,
+        alsace_moselle=alsace_moselle,
+    )
+    report = check_register(register, options)
+    if output_format == "json":
+        click.echo(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(report, style=click.style))
+    sys.exit(report.exit_status)

@@ -1,0 +1,109 @@
+"""Turn a check ``Report`` into what users read: French text for a terminal, or JSON data.
+
+Pure: returns strings and dicts; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .findings import CODES, SEVERITY_ORDER, Finding, Report, Severity, fr_date
+
+_HEADINGS: dict[Severity, tuple[str, str]] = {
+    Severity.ERROR: ("Erreurs", "red"),
+    Severity.LATE: ("Retards", "magenta"),
+    Severity.WARNING: ("Avertissements", "yellow"),
+}
+
+Styler = Callable[..., str]
+
+
+def _plain(text: str, **_: Any) -> str:
+    return text
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def summary_line(report: Report) -> str:
+    """One French line: how many entries were read and what was found."""
+    name = report.file.name if report.file is not None else "registre"
+    counts = report.counts
+    read = _plural(report.entries, "entrée lue", "entrées lues")
+    if not report.findings:
+        return f"{name} : {read}, aucun problème au {fr_date(report.today)}."
+    parts = [
+        _plural(counts["erreur"], "erreur"),
+        _plural(counts["retard"], "retard"),
+        _plural(counts["avertissement"], "avertissement"),
+    ]
+    return f"{name} : {read} — {', '.join(parts)} au {fr_date(report.today)}."
+
+
+def _where(finding: Finding) -> str:
+    if finding.cell is not None:
+        place = f"{finding.sheet}!{finding.cell}"
+    elif finding.row is not None:
+        place = f"{finding.sheet}, ligne {finding.row}"
+    else:
+        place = finding.sheet or ""
+    return place
+
+
+def render_text(report: Report, *, style: Styler | None = None) -> str:
+    """Findings grouped by severity then sheet, each line with its cell and order number.
+
+    ``style`` is ``click.style`` when colour is wanted; plain text otherwise.
+    """
+    paint = style or _plain
+    lines: list[str] = []
+    for severity in SEVERITY_ORDER:
+        group = [f for f in report.findings if f.severity is severity]
+        if not group:
+            continue
+        title, colour = _HEADINGS[severity]
+        lines.append(paint(f"{title} ({len(group)})", fg=colour, bold=True))
+        width = max(len(_where(f)) for f in group)
+        for finding in group:
+            number = f" [{finding.order_number}]" if finding.order_number else ""
+            lines.append(
+                f"  {paint(_where(finding).ljust(width), bold=True)}  "
+                f"{paint(finding.code, fg=colour)}{number} : {finding.message}"
+            )
+        lines.append("")
+    lines.append(paint(summary_line(report), bold=True))
+    return "\n".join(lines)
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON-ready data, keys in a fixed order."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "sheet": finding.sheet,
+        "row": finding.row,
+        "cell": finding.cell,
+        "order_number": finding.order_number,
+        "message": finding.message,
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as JSON-ready data, keys in a fixed order."""
+    counts: dict[str, int] = dict(report.counts)
+    counts["total"] = len(report.findings)
+    return {
+        "file": str(report.file) if report.file is not None else None,
+        "today": report.today.isoformat(),
+        "entries": report.entries,
+        "findings": [finding_to_dict(f) for f in report.findings],
+        "counts": counts,
+        "exit_status": report.exit_status,
+    }
+
+
+def codes_table() -> list[tuple[str, str, str]]:
+    """(code, severity, description) for every code, in display order: for docs and help."""
+    return [(spec.code, spec.severity.value, spec.description) for spec in CODES.values()]
