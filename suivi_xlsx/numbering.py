@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 _ORDER_RE = re.compile(r"^(\d{2})\.(\d{1,8})\.(\d{3,})$")
-_AGENCY_RE = re.compile(r"^\d{1,8}$")
+_AGENCY_RE = re.compile(r"[0-9]{1,8}")  # ASCII digits only: \d would take any Unicode digit
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -42,7 +42,7 @@ def parse_order_number(text: str) -> OrderNumber | None:
 
 def is_valid_agency(text: str) -> bool:
     """An agency number is digits only (``1601``)."""
-    return _AGENCY_RE.match(text) is not None
+    return _AGENCY_RE.fullmatch(text) is not None
 
 
 def format_order_number(year2: int, agency: str, seq: int) -> str:
