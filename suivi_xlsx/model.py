@@ -204,7 +204,8 @@ class Entry:
     @property
     def is_open(self) -> bool:
         """Not closed: no closing date (an unreadable closing date counts as closed)."""
-        return self.closed_on is None and Column.CLOSED_ON not in self.invalid
+        # ``invalid`` is nearly always empty: test it first, hashing an Enum is a Python call
+        return self.closed_on is None and not (self.invalid and Column.CLOSED_ON in self.invalid)
 
     @property
     def is_complaint(self) -> bool:
