@@ -43,7 +43,31 @@ _EXPORTS: dict[str, str] = {
     "SuiviError": "suivi_xlsx.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CODES",
+    "Calendar",
+    "CheckOptions",
+    "Column",
+    "Decision",
+    "Entry",
+    "Finding",
+    "OrderNumber",
+    "Origin",
+    "Register",
+    "RegisterSheet",
+    "Report",
+    "Settings",
+    "Severity",
+    "SuiviError",
+    "UpdatePlan",
+    "apply_update",
+    "check_register",
+    "init_register",
+    "load_register",
+    "plan_update",
+    "write_summary",
+    "yearly_stats",
+]
 
 
 def __getattr__(name: str) -> Any:

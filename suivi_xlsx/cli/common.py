@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -48,6 +49,7 @@ _FRENCH: dict[str, str] = {
     "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
     "integer": "nombre entier",
     "default: {default}": "par défaut : {default}",
+    "required": "obligatoire",
     "Aborted!": "Interrompu.",
     "%(prog)s, version %(version)s": "%(prog)s, version %(version)s",
 }
@@ -117,10 +119,8 @@ def prepare_console() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # exotic streams
                 reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - exotic streams
-                pass
 
 
 def fail(message: str, exit_code: int) -> None:
@@ -158,7 +158,15 @@ def french_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class DateParam(click.ParamType):
+if TYPE_CHECKING:  # click >= 8.5 makes ParamType generic; older releases are not subscriptable
+    import datetime
+
+    _DateParamBase = click.ParamType[datetime.date]
+else:
+    _DateParamBase = click.ParamType
+
+
+class DateParam(_DateParamBase):
     """A date typed as ``2026-11-25`` or ``25/11/2026``; French error otherwise."""
 
     name = "date"
@@ -174,7 +182,9 @@ class DateParam(click.ParamType):
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        self.fail(f"« {text} » n'est pas une date (attendu AAAA-MM-JJ, ex. 2026-11-25).", param, ctx)
+        self.fail(
+            f"« {text} » n'est pas une date (attendu AAAA-MM-JJ, ex. 2026-11-25).", param, ctx
+        )
 
 
 DATE = DateParam()
