@@ -182,8 +182,8 @@ def _no_register(tmp_path: Path) -> bytes:
 BAD_INPUTS = {
     "vide.xlsx": (lambda tmp: b"", "vide"),
     "tronque.xlsx": (_truncated, "xlsx"),
-    "csv-renomme.xlsx": (lambda tmp: "Date;Objet\n05/03/2025;x\n".encode(), "xlsx"),
-    "registre.csv": (lambda tmp: "Date;Objet\n05/03/2025;x\n".encode(), ".xlsx"),
+    "csv-renomme.xlsx": (lambda tmp: b"Date;Objet\n05/03/2025;x\n", "xlsx"),
+    "registre.csv": (lambda tmp: b"Date;Objet\n05/03/2025;x\n", ".xlsx"),
     "ancien.xls": (lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000, ".xlsx"),
     "registre.ods": (_ods, ".xlsx"),
     "protege.xlsx": (_encrypted, "mot de passe"),

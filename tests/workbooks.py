@@ -86,7 +86,9 @@ def entry(
     """One entry row with sensible defaults; ``more`` takes other columns by enum name,
     e.g. ``ack_date=date(...)``, ``decision="rejet total"``."""
     row: dict[Column, object] = {
-        Column.YEAR: year if year is not None else (date.year if isinstance(date, dt.date) else None),
+        Column.YEAR: year
+        if year is not None
+        else (date.year if isinstance(date, dt.date) else None),
         Column.DATE: date,
         Column.ISSUER: issuer,
         Column.ORDER_NUMBER: number,

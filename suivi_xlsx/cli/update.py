@@ -1,0 +1,165 @@
+"""``suivi update``: number, complete and highlight the register in the user's own workbook.
+
+Thin: check the path, read, plan (``update.plan_update``), print the plan in French, then
+write it with ``xlsx.write.apply_update`` unless ``--dry-run``. The reader, the planner and the
+writer are imported inside the command so that ``suivi --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import UnreadableFileError
+from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors, resolve_today, today_option
+
+if TYPE_CHECKING:
+    from ..model import Register
+
+
+def _checked_path(fichier: str) -> Path:
+    """The workbook path, or a French error (click.Path would answer in English)."""
+    path = Path(fichier)
+    if not path.exists():
+        raise UnreadableFileError(
+            f"fichier introuvable : « {fichier} ». Vérifiez le nom du fichier et le dossier.",
+            path=path,
+        )
+    if path.is_dir():
+        raise UnreadableFileError(
+            f"« {fichier} » est un dossier : indiquez le classeur du registre (.xlsx).",
+            path=path,
+        )
+    return path
+
+
+def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
+    """The register, with every register sheet so that new numbers continue after those used
+    on any sheet, and the sheets to edit (``None``: all). ``--sheet`` is matched as the reader
+    does (blanks and case aside)."""
+    from ..errors import NoRegisterError
+    from ..model import Register
+    from ..reader import load_register
+
+    if sheet is None:
+        return load_register(path), None
+    try:
+        register = load_register(path)
+    except NoRegisterError:
+        only = load_register(path, sheet=sheet)  # the reader's own French error, if any
+        return only, [s.name for s in only.sheets]
+    names = [s.name for s in register.sheets]
+    if sheet in names:
+        return register, [sheet]
+    folded = [name for name in names if name.strip().casefold() == sheet.strip().casefold()]
+    if len(folded) == 1:
+        return register, folded
+    # Not among the register sheets: the reader says why in French (missing, not a register).
+    only = load_register(path, sheet=sheet)
+    extra = tuple(s for s in only.sheets if s.name not in names)
+    merged = Register(
+        path=register.path, sheets=register.sheets + extra, settings=register.settings
+    )
+    return merged, [s.name for s in only.sheets]
+
+
+@click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
+@click.argument("fichier", metavar="FICHIER")
+@today_option
+@click.option(
+    "--agence",
+    metavar="NNNN",
+    default=None,
+    help="Numéro d'agence des nouveaux numéros d'ordre (par défaut : feuille Paramètres, "
+    "sinon l'agence des numéros existants).",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    is_flag=True,
+    help="Affiche ce qui serait modifié, sans rien écrire.",
+)
+@click.option(
+    "--no-backup",
+    "no_backup",
+    is_flag=True,
+    help="Ne pas garder de copie datée du classeur d'origine.",
+)
+@click.option("--sheet", "sheet", metavar="FEUILLE", help="Ne modifier que cette feuille.")
+@click.option(
+    "--soon",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    metavar="N",
+    help="Surligner en orange les échéances des N prochains jours.",
+)
+@french_errors
+def update(
+    fichier: str,
+    today: dt.date | None,
+    agence: str | None,
+    dry_run: bool,
+    no_backup: bool,
+    sheet: str | None,
+    soon: int,
+) -> None:
+    """Complète le registre FICHIER dans le classeur lui-même : numéros d'ordre manquants
+    (aa.agence.nnn), Année, date d'échéance des réclamations (date + 2 mois), et surlignage
+    des retards qui reste à jour dans Excel et LibreOffice.
+
+    Rien de ce qui a été saisi n'est remplacé ; le reste du classeur (autres feuilles,
+    graphiques, macros, mises en forme) est conservé tel quel. Une copie datée de l'original
+    est gardée à côté, sauf avec --no-backup.
+
+    Code de sortie : 0 fait (ou rien à faire), 1 non écrit pour une raison à corriger
+    (fichier ouvert dans Excel, dossier en lecture seule, agence inconnue…), 2 fichier
+    illisible.
+
+    \b
+    Exemple :
+      suivi update registre.xlsx --dry-run
+      suivi update registre.xlsx --agence 1601
+      suivi update registre.xlsx --sheet 2026 --no-backup
+    """
+    from ..update import describe_highlights, describe_plan, highlight_counts, plan_update
+
+    path = _checked_path(fichier)
+    # Recorded before reading: a change on disk during the run makes the writer refuse.
+    mtime_ns = path.stat().st_mtime_ns
+    register, targets = _read(path, sheet)
+    day = resolve_today(today)
+    plan = plan_update(
+        register,
+        today=day,
+        agency=agence,
+        soon_days=soon,
+        sheets=targets,
+    )
+    *details, summary = describe_plan(plan)
+    report = [f"{path.name} :", *details]
+    if plan.highlights:
+        report.append(describe_highlights(highlight_counts(register, plan, day)))
+    report.append(summary)
+    if dry_run:
+        click.echo("\n".join(report))
+        click.echo("Simulation (--dry-run) : rien n'a été écrit.")
+        return
+
+    from ..xlsx.write import apply_update
+
+    result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
+    # Printed once written: a refusal shows only its reason, not changes that did not happen.
+    click.echo("\n".join(report))
+    if not result.written:
+        click.echo("Rien à changer, fichier non modifié.")
+        return
+    if result.highlighted_sheets:
+        names = ", ".join(f"« {name} »" for name in result.highlighted_sheets)
+        click.echo(f"Surlignage des retards mis en place : {names}.")
+    click.echo(f"Classeur enregistré : {path}.")
+    if result.backup is not None:
+        click.echo(f"Copie de l'original : {result.backup}.")

@@ -1,0 +1,391 @@
+"""The update planner: what ``suivi update`` will write, computed from the register alone.
+
+Pure: no file is read or written here. ``plan_update`` returns an ``UpdatePlan`` (cell edits,
+highlight rules, skipped entries); ``xlsx.write.apply_update`` writes exactly that plan and
+``describe_plan`` renders it in French for the report and ``--dry-run``.
+
+What the plan fills, and only in empty cells (nothing a person typed is ever overwritten, even
+when it cannot be read):
+
+- the order number ``aa.agence.nnn`` of every entry without one, continuing each (year, agency)
+  series after the highest number used anywhere in the register, in order of Date;
+- the *Année* column, with the year of the Date;
+- the *Date d'échéance* of a complaint (FS), Date + the answer delay (2 months by default).
+
+An entry without a readable Date cannot be numbered or completed: it is listed in ``skipped``
+and left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from .a1 import cell_ref
+from .deadlines import add_months
+from .errors import NoRegisterError, RefusedError
+from .findings import fr_date
+from .model import LABELS, Column, Entry, Origin, Register, RegisterSheet
+from .numbering import (
+    OrderNumber,
+    format_order_number,
+    highest_sequences,
+    is_valid_agency,
+    year2_of,
+)
+from .plan import CellEdit, Highlight, Skipped, UpdatePlan
+
+__all__ = [
+    "HIGHLIGHT_MARGIN",
+    "HighlightCounts",
+    "UpdatePlan",
+    "describe_highlights",
+    "describe_plan",
+    "highlight_counts",
+    "plan_update",
+    "resolve_agency",
+    "sheet_ref",
+]
+
+#: Rows covered by the highlight rules below the last row in use, so that entries typed later
+#: are coloured too without running the tool again.
+HIGHLIGHT_MARGIN = 1000
+MAX_ROW = 1_048_576  # the last row of an .xlsx sheet
+
+
+@dataclass(frozen=True, slots=True)
+class _Needs:
+    """What one entry is missing that the update can fill."""
+
+    number: bool
+    year: bool
+    due: bool
+
+
+def _needs(entry: Entry, columns: Mapping[Column, int]) -> _Needs | None:
+    """What ``entry`` lacks among the columns its sheet has, ``None`` when nothing. Cheap
+    tests first: this runs on every row of the register."""
+    invalid = entry.invalid
+    number = (
+        not entry.order_text
+        and Column.ORDER_NUMBER in columns
+        and Column.ORDER_NUMBER not in invalid
+    )
+    year = entry.year is None and Column.YEAR in columns and Column.YEAR not in invalid
+    due = (
+        entry.due_on is None
+        and entry.origin is Origin.FS
+        and Column.DUE_DATE in columns
+        and Column.DUE_DATE not in invalid
+    )
+    return _Needs(number, year, due) if number or year or due else None
+
+
+def resolve_agency(register: Register, agency: str | None) -> str:
+    """The agency number for new order numbers: ``agency`` (``--agence``), else the parameters
+    sheet, else the agency most existing valid numbers use.
+
+    Raises ``RefusedError`` (exit 1) when the number given is not digits, or when none can be
+    decided. A tie between agencies used equally often is refused too, rather than guessed:
+    a wrong guess would be written into the register for good.
+    """
+    if agency is not None:
+        given = agency.strip()
+        if not is_valid_agency(given):
+            raise RefusedError(
+                f"numéro d'agence « {agency} » invalide : indiquez uniquement des chiffres, "
+                "par exemple --agence 1601."
+            )
+        return given
+    settings_agency = register.settings.agency
+    if settings_agency is not None and settings_agency.strip():
+        from_sheet = settings_agency.strip()
+        if not is_valid_agency(from_sheet):
+            raise RefusedError(
+                f"le numéro d'agence « {settings_agency} » de la feuille de paramètres est "
+                "invalide : corrigez-le (uniquement des chiffres) ou indiquez --agence 1601."
+            )
+        return from_sheet
+    counts = Counter(
+        entry.order_number.agency for entry in register.entries if entry.order_number is not None
+    )
+    if not counts:
+        raise RefusedError(
+            "impossible de savoir quel numéro d'agence utiliser pour les nouveaux numéros "
+            "d'ordre : indiquez-le avec --agence (par exemple --agence 1601) ou dans la "
+            "feuille de paramètres."
+        )
+    ranked = counts.most_common()
+    best, best_count = ranked[0]
+    tied = sorted(name for name, count in ranked if count == best_count)
+    if len(tied) > 1:
+        raise RefusedError(
+            f"les numéros d'ordre existants utilisent autant les agences {', '.join(tied)} : "
+            "indiquez celle des nouveaux numéros avec --agence (par exemple "
+            f"--agence {tied[0]})."
+        )
+    return best
+
+
+def _skip_reason(entry: Entry, needs: _Needs) -> str:
+    missing = []
+    if needs.number:
+        missing.append("le numéro d'ordre")
+    if needs.year:
+        missing.append("l'année")
+    if needs.due:
+        missing.append("la date d'échéance")
+    what = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " et " + missing[-1]
+    raw = entry.invalid.get(Column.DATE)
+    if raw is not None:
+        why = f"la Date « {raw} » n'est pas lisible"
+    elif not entry.has_column(Column.DATE):
+        why = "la feuille n'a pas de colonne Date"
+    else:
+        why = "la Date est vide"
+    return f"{why} : impossible de compléter {what} ; corrigez la Date puis relancez."
+
+
+def _highlight(sheet: RegisterSheet, soon_days: int) -> Highlight | None:
+    due = sheet.columns.get(Column.DUE_DATE)
+    closed = sheet.columns.get(Column.CLOSED_ON)
+    if due is None or closed is None:
+        return None
+    spanned = list(sheet.headers) or list(sheet.columns.values())
+    return Highlight(
+        sheet=sheet.name,
+        first_row=sheet.header_row + 1,
+        last_row=min(max(sheet.last_row, sheet.header_row) + HIGHLIGHT_MARGIN, MAX_ROW),
+        first_column=min(spanned),
+        last_column=max(spanned),
+        due_column=due,
+        closed_column=closed,
+        soon_days=soon_days,
+    )
+
+
+def plan_update(
+    register: Register,
+    *,
+    today: dt.date,
+    agency: str | None = None,
+    soon_days: int = 7,
+    sheets: Iterable[str] | None = None,
+) -> UpdatePlan:
+    """Every change ``suivi update`` makes to ``register``, as an ``UpdatePlan``.
+
+    ``agency`` is ``--agence``; it wins over the parameters sheet and the agency most existing
+    numbers use (see ``resolve_agency``; only asked for when some entry needs a number).
+    ``sheets`` restricts the edits and highlights to those sheets (``--sheet``), while the
+    numbering still continues after numbers used on every sheet. ``soon_days`` is the
+    "due soon" window of the orange highlight. ``today`` is the reference date of the run; the
+    highlight rules compare with the workbook's own ``TODAY()``, so the plan itself does not
+    depend on it.
+
+    Raises ``RefusedError`` (exit 1) when an agency number is needed and none can be decided,
+    or when the one given is invalid; ``NoRegisterError`` when ``sheets`` names a sheet that is
+    not one of the register's.
+    """
+    del today  # a uniform API with the checks; the plan itself does not depend on the day
+    if soon_days < 0:
+        raise ValueError(f"soon_days must be >= 0, not {soon_days}")
+    wanted = None if sheets is None else set(sheets)
+    order = {sheet.name: index for index, sheet in enumerate(register.sheets)}
+    unknown = sorted(wanted - order.keys()) if wanted is not None else []
+    if unknown:
+        raise NoRegisterError(
+            f"la feuille « {unknown[0]} » n'est pas une feuille de registre de ce classeur "
+            f"(feuilles de registre : {', '.join(order)})."
+        )
+    targets = [s for s in register.sheets if wanted is None or s.name in wanted]
+
+    edits: list[CellEdit] = []
+    skipped: list[Skipped] = []
+    to_number: list[Entry] = []
+    for sheet in targets:
+        for entry in sheet.entries:
+            needs = _needs(entry, sheet.columns)
+            if needs is None:
+                continue
+            received = entry.received_on
+            if received is None:
+                skipped.append(Skipped(entry.sheet, entry.row, _skip_reason(entry, needs)))
+                continue
+            if needs.number:
+                to_number.append(entry)
+            if needs.year:
+                edits.append(_edit(entry, Column.YEAR, received.year))
+            if needs.due:
+                due = add_months(received, register.settings.answer_months)
+                edits.append(_edit(entry, Column.DUE_DATE, due))
+
+    # Validate --agence even when nothing needs a number: a typo should not pass silently.
+    used_agency: str | None = None
+    if to_number or agency is not None:
+        used_agency = resolve_agency(register, agency)
+    if to_number:
+        assert used_agency is not None
+        edits.extend(_numbers(register, to_number, used_agency, order))
+
+    edits.sort(key=lambda e: (order[e.sheet], e.row, e.column))
+    highlights = tuple(h for h in (_highlight(s, soon_days) for s in targets) if h is not None)
+    return UpdatePlan(
+        path=register.path,
+        edits=tuple(edits),
+        highlights=highlights,
+        skipped=tuple(sorted(skipped, key=lambda s: (order[s.sheet], s.row))),
+        agency=used_agency if to_number else None,
+    )
+
+
+def _edit(entry: Entry, column: Column, value: str | int | dt.date) -> CellEdit:
+    return CellEdit(entry.sheet, entry.row, entry.columns[column], value, column)
+
+
+# A number typed slightly wrong (``25.1601.7``, blanks around the dots) is still taken as used,
+# so that a new number never repeats it in the correct form.
+_LOOSE_NUMBER = re.compile(r"^(\d{2})\s*\.\s*(\d{1,8})\s*\.\s*(\d{1,9})$")
+
+
+def _used_numbers(register: Register) -> Iterator[OrderNumber]:
+    for entry in register.entries:
+        if entry.order_number is not None:
+            yield entry.order_number
+        elif entry.order_text:
+            loose = _LOOSE_NUMBER.match(entry.order_text.strip())
+            if loose is not None:
+                yield OrderNumber(int(loose.group(1)), loose.group(2), int(loose.group(3)))
+
+
+def _numbers(
+    register: Register, entries: Sequence[Entry], agency: str, order: dict[str, int]
+) -> list[CellEdit]:
+    """New order numbers for ``entries`` (all with a Date), in Date order, ties by sheet then
+    row, each series continuing after its highest number anywhere in the register."""
+    highest = highest_sequences(_used_numbers(register))
+    edits = []
+    for entry in sorted(entries, key=lambda e: (e.received_on, order[e.sheet], e.row)):
+        assert entry.received_on is not None
+        key = (year2_of(entry.received_on.year), agency)
+        seq = highest.get(key, 0) + 1
+        highest[key] = seq
+        text = format_order_number(key[0], agency, seq)
+        edits.append(_edit(entry, Column.ORDER_NUMBER, text))
+    return edits
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightCounts:
+    """How many rows the highlight rules colour on a given day (due dates planned included)."""
+
+    today: dt.date
+    overdue: int  # open, due date past: red
+    due_soon: int  # open, due today or within soon_days: orange
+    closed_late: int  # closed after the due date: yellow
+
+
+def highlight_counts(register: Register, plan: UpdatePlan, today: dt.date) -> HighlightCounts:
+    """What the plan's highlight rules will show on ``today``, once the plan is applied. Same
+    meaning as the checks ``en-retard``, ``echeance-proche`` and ``cloture-tardive``."""
+    planned = {
+        (e.sheet, e.row): e.value
+        for e in plan.edits
+        if e.field is Column.DUE_DATE and isinstance(e.value, dt.date)
+    }
+    overdue = soon = late = 0
+    for highlight in plan.highlights:
+        for entry in register.sheet(highlight.sheet).entries:
+            due = entry.due_on or planned.get((entry.sheet, entry.row))
+            if due is None:
+                continue
+            if entry.closed_on is not None:
+                late += entry.closed_on > due
+            elif entry.is_open:
+                if due < today:
+                    overdue += 1
+                elif (due - today).days <= highlight.soon_days:
+                    soon += 1
+    return HighlightCounts(today, overdue, soon, late)
+
+
+# --- the French report -------------------------------------------------------------------
+
+_PLAIN_SHEET = re.compile(r"^[^\W\d]\w*$")
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when it holds spaces and such."""
+    if _PLAIN_SHEET.match(sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _value_text(value: str | int | dt.date) -> str:
+    return fr_date(value) if isinstance(value, dt.date) else str(value)
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return f"{count} {singular if count <= 1 else plural}"
+
+
+def describe_plan(plan: UpdatePlan) -> list[str]:
+    """The plan in French, cell by cell and grouped by sheet, then the entries left as they
+    are, the highlight rules and a one-line summary. Dates as ``dd/mm/yyyy``."""
+    lines: list[str] = []
+    by_sheet = plan.edits_by_sheet()
+    for sheet, edits in by_sheet.items():
+        lines.append(f"Feuille « {sheet} » :")
+        prefix = sheet_ref(sheet)
+        for edit in edits:
+            label = LABELS[edit.field]
+            lines.append(f"  {prefix}!{edit.cell} : {_value_text(edit.value)} ({label})")
+    if plan.skipped:
+        lines.append("Lignes laissées telles quelles :")
+        for skip in plan.skipped:
+            lines.append(f"  « {skip.sheet} », ligne {skip.row} : {skip.reason}")
+    for highlight in plan.highlights:
+        span = (
+            f"{cell_ref(highlight.first_row, highlight.first_column)}:"
+            f"{cell_ref(highlight.last_row, highlight.last_column)}"
+        )
+        lines.append(
+            f"Surlignage des retards sur « {highlight.sheet} », cellules {span} (mis en place "
+            "s'il manque) : rouge si en "
+            f"retard, orange si l'échéance tombe dans les {highlight.soon_days} jours, jaune si "
+            "clôturé après l'échéance."
+        )
+    lines.append(_summary(plan, len(by_sheet)))
+    return lines
+
+
+def describe_highlights(counts: HighlightCounts) -> str:
+    """One French line: what the highlight rules colour on the reference date."""
+    return (
+        f"Au {fr_date(counts.today)} : "
+        f"{_plural(counts.overdue, 'dossier en retard', 'dossiers en retard')} (rouge), "
+        f"{_plural(counts.due_soon, 'échéance proche', 'échéances proches')} (orange), "
+        f"{_plural(counts.closed_late, 'dossier clôturé', 'dossiers clôturés')} après "
+        "l'échéance (jaune)."
+    )
+
+
+def _summary(plan: UpdatePlan, sheets: int) -> str:
+    if plan.edits:
+        text = (
+            f"{_plural(len(plan.edits), 'cellule complétée', 'cellules complétées')} "
+            f"dans {_plural(sheets, 'feuille', 'feuilles')}"
+        )
+        numbers = sum(1 for e in plan.edits if e.field is Column.ORDER_NUMBER)
+        if numbers:
+            text += f", dont {_plural(numbers, 'numéro', 'numéros')} d'ordre (agence {plan.agency})"
+    else:
+        text = "Aucune cellule à compléter"
+    if plan.skipped:
+        count = len(plan.skipped)
+        left = _plural(count, "ligne laissée telle quelle", "lignes laissées telles quelles")
+        text += f" ; {left}, à corriger"
+    return text + "."
