@@ -275,3 +275,21 @@ def test_codes_all_documented_in_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"`{code}`" not in readme]
     assert missing == []
+
+
+def test_unexpected_error_is_french_without_traceback(
+    late_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import suivi_xlsx.rules
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(suivi_xlsx.rules, "check_register", broken)
+    code, out, err = run_check(str(late_register))
+    assert code == 2
+    assert "erreur inattendue (RuntimeError : boom)" in err
+    assert "Traceback" not in out + err
+    monkeypatch.setenv("SUIVI_DEBUG", "1")
+    result = CliRunner().invoke(group, ["check", str(late_register)])
+    assert isinstance(result.exception, RuntimeError)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -133,7 +134,8 @@ def french_errors(func: F) -> F:
     """Turn library errors into a French message on stderr and their exit status.
 
     ``SuiviError`` carries its own message and status. Anything else the user can meet without
-    a bug of ours (a file vanishing, a full disk) is reported without a traceback, exit 2.
+    a bug of ours (a file vanishing, a full disk) is reported without a traceback, exit 2; so
+    is a bug of ours, unless ``SUIVI_DEBUG`` is set.
     """
 
     @functools.wraps(func)
@@ -153,6 +155,15 @@ def french_errors(func: F) -> F:
             fail(f"problème d'accès au fichier{where} : {error.strerror or error}.", 2)
         except KeyboardInterrupt:
             fail("interrompu.", 130)
+        except Exception as error:  # a bug of ours: still no traceback for the user
+            if os.environ.get("SUIVI_DEBUG"):
+                raise
+            fail(
+                f"erreur inattendue ({type(error).__name__} : {error}). Votre fichier n'a pas "
+                "été modifié. Relancez avec la variable SUIVI_DEBUG=1 pour le détail et "
+                "signalez le problème.",
+                2,
+            )
         return None
 
     return wrapper  # type: ignore[return-value]

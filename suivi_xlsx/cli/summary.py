@@ -1,0 +1,163 @@
+"""``suivi summary``: the annual summary workbook (*bilan annuel*) of one or several registers.
+
+Thin: check the paths, read each register, compute the year's figures (``stats.yearly_stats``),
+write the workbook (``summary.write_summary``), print a short French recap. The reader, the
+statistics and xlsxwriter are imported inside the command so that ``suivi --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import RefusedError, SuiviError, UnreadableFileError
+from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors, resolve_today, today_option
+
+if TYPE_CHECKING:
+    from ..stats import Share, YearlyStats
+
+
+def _register_paths(names: tuple[str, ...]) -> list[Path]:
+    """The registers, each checked (click.Path would answer in English), duplicates dropped."""
+    paths: list[Path] = []
+    seen: set[Path] = set()
+    for name in names:
+        path = Path(name)
+        if not path.exists():
+            raise UnreadableFileError(
+                f"fichier introuvable : « {name} ». Vérifiez le nom du fichier et le dossier.",
+                path=path,
+            )
+        if path.is_dir():
+            raise UnreadableFileError(
+                f"« {name} » est un dossier : indiquez le classeur du registre (.xlsx).",
+                path=path,
+            )
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            paths.append(path)
+    return paths
+
+
+def _output_path(output: str | None, year: int, registers: list[Path]) -> Path:
+    out = Path(output) if output else Path(f"bilan-{year}.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise SuiviError(
+            f"le bilan « {out} » doit être un fichier .xlsx : choisissez par exemple "
+            f"-o bilan-{year}.xlsx."
+        )
+    if out.is_dir():
+        raise SuiviError(f"« {out} » est un dossier : indiquez le nom du fichier du bilan.")
+    folder = out.parent
+    if not folder.is_dir():
+        raise SuiviError(f"le dossier « {folder} » n'existe pas : créez-le ou choisissez -o.")
+    if out.exists() and any(os.path.samefile(out, path) for path in registers):
+        raise RefusedError(
+            f"« {out} » est un des registres lus : le bilan ne le remplace jamais. "
+            "Choisissez un autre nom avec -o."
+        )
+    return out
+
+
+def _percent(share: Share | None) -> str:
+    if share is None or share.ratio is None:
+        return "n.d."
+    return f"{round(share.ratio * 100)} %"
+
+
+def _recap(stats: YearlyStats) -> list[str]:
+    total = stats.total
+    counts = total.entries
+    origins = f"FS {counts.fs}, QS {counts.qs}, PA {counts.pa}"
+    if counts.other:
+        origins += f", origine non renseignée {counts.other}"
+    lines = [
+        f"Bilan {stats.year} : {counts.total} entrée{'s' if counts.total > 1 else ''} "
+        f"({origins}) ; au {stats.today:%d/%m/%Y}, {total.open} en cours dont "
+        f"{total.overdue} en retard."
+    ]
+    if len(stats.agencies) > 1:
+        lines.append(
+            f"{len(stats.agencies)} agences : "
+            + ", ".join(f"{a.label} ({a.figures.entries.total})" for a in stats.agencies)
+            + "."
+        )
+    if counts.fs:
+        lines.append(
+            f"Réclamations : accusé de réception dans les délais {_percent(total.acknowledged)}, "
+            f"réponse dans les 2 mois {_percent(total.answered)}."
+        )
+    if stats.undated:
+        lines.append(
+            f"{stats.undated} entrées sans date lisible n'ont pas été comptées (voir suivi-check)."
+            if stats.undated > 1
+            else "1 entrée sans date lisible n'a pas été comptée (voir suivi-check)."
+        )
+    return lines
+
+
+@click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
+@click.argument("fichiers", metavar="FICHIER...", nargs=-1, required=True)
+@click.option(
+    "--year",
+    "--annee",
+    "year",
+    type=click.IntRange(1900, 2999),
+    required=True,
+    metavar="AAAA",
+    help="Année du bilan : les entrées dont la Date tombe cette année-là.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FICHIER",
+    default=None,
+    help="Classeur du bilan à créer (par défaut : bilan-AAAA.xlsx dans le dossier courant).",
+)
+@today_option
+@click.option("--force", is_flag=True, help="Remplacer le bilan s'il existe déjà.")
+@click.option(
+    "--sheet", "sheet", metavar="FEUILLE", help="Ne lire que cette feuille de chaque registre."
+)
+@french_errors
+def summary(
+    fichiers: tuple[str, ...],
+    year: int,
+    output: str | None,
+    today: dt.date | None,
+    force: bool,
+    sheet: str | None,
+) -> None:
+    """Produit le bilan annuel (un nouveau classeur) à partir d'un ou plusieurs registres,
+    un par agence : synthèse, entrées par mois, délais, dossiers en cours, améliorations,
+    avec graphiques. Les registres sont seulement lus.
+
+    Code de sortie : 0 bilan écrit, 1 refusé (bilan déjà présent, aucune entrée de l'année),
+    2 si un registre est illisible.
+
+    \b
+    Exemple :
+      suivi summary registre.xlsx --year 2025
+      suivi summary lyon.xlsx annecy.xlsx --year 2025 -o bilan-reseau-2025.xlsx
+      suivi summary registre.xlsx --year 2025 --today 2025-12-31 --force
+    """
+    from ..reader import load_register
+    from ..stats import yearly_stats
+    from ..summary import existing_output, write_summary
+
+    paths = _register_paths(fichiers)
+    out = _output_path(output, year, paths)
+    if out.exists() and not force:  # before reading: answer at once
+        raise existing_output(out)
+    registers = [load_register(path, sheet=sheet) for path in paths]
+    stats = yearly_stats(registers, year, resolve_today(today))
+    written = write_summary(stats, out, force=force)
+    for line in _recap(stats):
+        click.echo(line)
+    click.echo(f"Bilan écrit : {written}")

@@ -1,0 +1,319 @@
+"""Yearly figures (``stats.yearly_stats``) against hand-computed expectations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from suivi_xlsx.model import SEED_COLUMNS, Calendar, Column, Entry, Origin, Register, RegisterSheet
+from suivi_xlsx.model import Settings as RegisterSettings
+from suivi_xlsx.numbering import parse_order_number
+from suivi_xlsx.stats import Durations, OriginCounts, Share, Status, to_frames, yearly_stats
+
+D = dt.date
+FULL = (*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE, Column.CORRECTIVE_ACTIONS)
+
+
+def columns_of(columns: Sequence[Column]) -> MappingProxyType[Column, int]:
+    return MappingProxyType({column: index for index, column in enumerate(columns)})
+
+
+def make_entry(
+    row: int,
+    received: dt.date | None,
+    origin: Origin | None = Origin.FS,
+    *,
+    columns: Sequence[Column] = FULL,
+    number: str | None = None,
+    **values: Any,
+) -> Entry:
+    return Entry(
+        sheet="Registre",
+        row=row,
+        columns=columns_of(columns),
+        received_on=received,
+        origin=origin,
+        order_text=number,
+        order_number=parse_order_number(number) if number else None,
+        subject=values.pop("subject", f"objet {row}"),
+        **values,
+    )
+
+
+def make_register(
+    entries: Sequence[Entry],
+    name: str | None = "registre.xlsx",
+    settings: RegisterSettings | None = None,
+) -> Register:
+    sheet = RegisterSheet(
+        name="Registre",
+        header_row=1,
+        columns=entries[0].columns if entries else columns_of(FULL),
+        headers={},
+        entries=tuple(entries),
+        last_row=1 + len(entries),
+    )
+    return Register(
+        path=Path(name) if name else None,
+        sheets=(sheet,),
+        settings=settings or RegisterSettings(),
+    )
+
+
+TODAY = D(2024, 7, 1)
+FS, QS, PA = Origin.FS, Origin.QS, Origin.PA
+
+
+def sample() -> Register:
+    """Nine entries of 2024, two of 2023, one of 2025, one undated (see the expectations)."""
+    return make_register(
+        [
+            make_entry(
+                2,
+                D(2024, 1, 10),
+                FS,
+                acknowledged_on=D(2024, 1, 15),
+                answered_on=D(2024, 2, 20),
+                closed_on=D(2024, 2, 20),
+                due_on=D(2024, 3, 10),
+                owner="Mme Martin",
+            ),
+            make_entry(
+                3,
+                D(2024, 1, 25),
+                FS,
+                answered_on=D(2024, 2, 10),
+                closed_on=D(2024, 3, 30),
+                due_on=D(2024, 3, 25),
+                owner=" Mme  Martin ",
+                corrective_actions="Rappel des horaires aux moniteurs",
+            ),
+            make_entry(4, D(2024, 3, 31), FS, due_on=D(2024, 5, 31), owner="M. Durand"),
+            make_entry(5, D(2024, 6, 25), FS, due_on=D(2024, 8, 25)),
+            make_entry(6, D(2024, 2, 14), QS, closed_on=D(2024, 2, 24), owner="M. Durand"),
+            make_entry(7, D(2024, 2, 28), QS, closed_on=D(2024, 3, 29), owner="M. Durand"),
+            make_entry(8, D(2024, 3, 5), PA, due_on=D(2024, 6, 30), owner="Mme Martin"),
+            make_entry(9, D(2024, 5, 2), PA, closed_on=D(2024, 5, 22), owner="Mme Martin"),
+            make_entry(10, D(2023, 11, 10), FS, closed_on=D(2023, 11, 20)),
+            make_entry(11, D(2023, 12, 1), QS),
+            make_entry(12, D(2025, 1, 5), FS),
+            make_entry(13, None, FS),
+            # closed after the reference date: still open at it
+            make_entry(14, D(2024, 4, 15), None, closed_on=D(2024, 7, 5), owner="Mme Martin"),
+        ]
+    )
+
+
+def test_counts_by_origin_status_and_month() -> None:
+    stats = yearly_stats([sample()], 2024, TODAY)
+    total = stats.total
+    assert total.entries == OriginCounts(fs=4, qs=2, pa=2, other=1)
+    assert (total.entries.total, total.open, total.closed, total.overdue) == (9, 4, 5, 2)
+    assert total.closed_late == 1
+    assert [(m.fs, m.qs, m.pa, m.other) for m in total.monthly[:6]] == [
+        (2, 0, 0, 0),
+        (0, 2, 0, 0),
+        (1, 0, 1, 0),
+        (0, 0, 0, 1),
+        (0, 0, 1, 0),
+        (1, 0, 0, 0),
+    ]
+    assert all(m.total == 0 for m in total.monthly[6:])
+    assert total.previous_monthly is not None
+    assert [(i + 1, m.fs, m.qs) for i, m in enumerate(total.previous_monthly) if m.total] == [
+        (11, 1, 0),
+        (12, 0, 1),
+    ]
+    assert (stats.undated, stats.years) == (1, (2023, 2024, 2025))
+
+
+def test_handling_times() -> None:
+    total = yearly_stats([sample()], 2024, TODAY).total
+    # closed: 41, 65 (FS, 2024 is a leap year), 10, 30 (QS), 20 (PA) days
+    assert total.handling == Durations(count=5, median=30.0, mean=33.2, longest=65)
+    assert total.handling_by_origin[FS] == Durations(2, 53.0, 53.0, 65)
+    assert total.handling_by_origin[QS] == Durations(2, 20.0, 20.0, 30)
+    assert total.handling_by_origin[PA] == Durations(1, 20.0, 20.0, 20)
+    assert [
+        (o.owner, o.handling.count, o.handling.median, o.open, o.overdue) for o in total.by_owner
+    ] == [
+        ("M. Durand", 2, 20.0, 1, 1),
+        ("Mme Martin", 3, 41.0, 2, 1),
+        (None, 0, None, 1, 0),
+    ]
+
+
+def test_complaint_delay_shares() -> None:
+    total = yearly_stats([sample()], 2024, TODAY).total
+    # row 2 in time; row 3 answered after the 10 days; row 4 never acknowledged; row 5 pending
+    assert total.acknowledged == Share(met=1, measured=3, pending=1)
+    # rows 2 and 3 answered within 2 months, row 4 not answered by 31/05, row 5 pending
+    assert total.answered == Share(met=2, measured=3, pending=1)
+    assert total.acknowledged.ratio == 1 / 3
+
+
+def test_shares_need_their_columns() -> None:
+    """No AR nor answer column: no 10-day share; the 2-month share falls back to closing."""
+    entries = [
+        make_entry(2, D(2024, 1, 10), closed_on=D(2024, 3, 11), columns=SEED_COLUMNS),
+        make_entry(3, D(2024, 1, 10), closed_on=D(2024, 3, 10), columns=SEED_COLUMNS),
+    ]
+    total = yearly_stats([make_register(entries)], 2024, TODAY).total
+    assert (total.acknowledged, total.answered) == (None, Share(met=1, measured=2))
+
+
+def test_working_days_count_for_acknowledgement() -> None:
+    # received Monday 02/09/2024, acknowledged Friday 13/09: the 10th working day, the 11th day
+    entries = [make_entry(2, D(2024, 9, 2), acknowledged_on=D(2024, 9, 13))]
+    calendar_days = make_register(entries)
+    working_days = make_register(entries, settings=RegisterSettings(calendar=Calendar.WORKING_DAYS))
+    today = D(2024, 12, 31)
+    assert yearly_stats([calendar_days], 2024, today).total.acknowledged == Share(0, 1)
+    assert yearly_stats([working_days], 2024, today).total.acknowledged == Share(1, 1)
+
+
+def test_open_entries_oldest_first_overdue_marked() -> None:
+    stats = yearly_stats([sample()], 2024, TODAY)
+    assert [(i.row, i.days_open, i.days_late, i.status) for i in stats.open_entries] == [
+        (8, 118, 1, Status.OVERDUE),
+        (4, 92, 31, Status.OVERDUE),
+        (14, 77, None, Status.OPEN),
+        (5, 6, None, Status.OPEN),
+    ]
+
+
+def test_improvements_pa_and_corrective_actions() -> None:
+    stats = yearly_stats([sample()], 2024, TODAY)
+    assert [(i.row, i.origin, i.action, i.status) for i in stats.improvements] == [
+        (3, FS, "Rappel des horaires aux moniteurs", Status.CLOSED),
+        (8, PA, None, Status.OVERDUE),
+        (9, PA, None, Status.CLOSED),
+    ]
+
+
+def test_other_years_are_left_out() -> None:
+    stats = yearly_stats([sample()], 2023, TODAY)
+    assert stats.total.entries == OriginCounts(fs=1, qs=1)
+    assert stats.total.previous_monthly is None
+    assert yearly_stats([sample()], 2030, TODAY).is_empty
+
+
+def test_several_files_consolidate_by_agency() -> None:
+    numbered = make_register(
+        [
+            make_entry(2, D(2024, 1, 2), FS, number="24.1601.001", closed_on=D(2024, 1, 12)),
+            make_entry(3, D(2024, 2, 2), QS, number="24.1601.002"),
+        ],
+        "annecy.xlsx",
+    )
+    from_settings = make_register(
+        [make_entry(2, D(2024, 1, 5), PA, closed_on=D(2024, 1, 25))],
+        "chambery.xlsx",
+        RegisterSettings(agency="1602"),
+    )
+    from_name = make_register(
+        [make_entry(2, D(2024, 3, 1), FS, closed_on=D(2024, 3, 31))], "lyon.xlsx"
+    )
+    older_1601 = make_register([make_entry(2, D(2023, 5, 1), QS, number="23.1601.001")], "a23.xlsx")
+    stats = yearly_stats([numbered, from_settings, from_name, older_1601], 2024, TODAY)
+    assert [(a.agency, a.label, a.files, a.figures.entries.total) for a in stats.agencies] == [
+        ("1601", "Agence 1601", ("annecy.xlsx", "a23.xlsx"), 2),
+        ("1602", "Agence 1602", ("chambery.xlsx",), 1),
+        ("lyon", "lyon", ("lyon.xlsx",), 1),
+    ]
+    assert stats.total.entries == OriginCounts(fs=2, qs=1, pa=1)
+    assert stats.total.handling == Durations(3, 20.0, 20.0, 30)
+    assert stats.agencies[0].figures.previous_monthly is not None
+    assert stats.agencies[1].figures.previous_monthly is None
+    assert [i.agency for i in stats.open_entries] == ["1601"]
+
+
+def test_frames_for_scripts() -> None:
+    frames = to_frames(yearly_stats([sample()], 2024, TODAY))
+    overview = frames["overview"]
+    assert overview[["scope", "fs", "total", "open", "overdue"]].values.tolist() == [
+        ["total", 4, 9, 4, 2]
+    ]
+    monthly = frames["monthly"]
+    assert len(monthly) == 24  # 2024 and 2023
+    assert monthly.groupby("year")["total"].sum().to_dict() == {2023: 2, 2024: 9}
+    assert frames["open_entries"]["status"].tolist() == [
+        "en retard",
+        "en retard",
+        "en cours",
+        "en cours",
+    ]
+    assert frames["improvements"]["origin"].tolist() == ["FS", "PA", "PA"]
+    assert set(frames["handling_by_owner"]["owner"].dropna()) == {"M. Durand", "Mme Martin"}
+
+
+# --- invariants over varied registers ----------------------------------------------------------
+
+dates = st.one_of(st.none(), st.dates(min_value=D(2023, 1, 1), max_value=D(2025, 12, 31)))
+entry_values = st.fixed_dictionaries(
+    {
+        "received": dates,
+        "origin": st.sampled_from([FS, QS, PA, None]),
+        "closed_after": st.one_of(st.none(), st.integers(min_value=-5, max_value=200)),
+        "due_after": st.one_of(st.none(), st.integers(min_value=-5, max_value=90)),
+        "ack_after": st.one_of(st.none(), st.integers(min_value=0, max_value=30)),
+        "owner": st.sampled_from([None, "A", "B"]),
+        "agency": st.sampled_from(["1601", "1602"]),
+    }
+)
+
+
+def _build(values: dict[str, Any], row: int) -> Entry:
+    received = values["received"]
+
+    def after(key: str) -> dt.date | None:
+        days = values[key]
+        return received + dt.timedelta(days=days) if received and days is not None else None
+
+    number = f"{received.year % 100:02d}.{values['agency']}.{row:03d}" if received else None
+    return make_entry(
+        row,
+        received,
+        values["origin"],
+        number=number,
+        closed_on=after("closed_after"),
+        due_on=after("due_after"),
+        acknowledged_on=after("ack_after"),
+        owner=values["owner"],
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    files=st.lists(st.lists(entry_values, max_size=25), min_size=1, max_size=3),
+    today=st.dates(min_value=D(2024, 1, 1), max_value=D(2025, 6, 30)),
+)
+def test_figures_add_up(files: list[list[dict[str, Any]]], today: dt.date) -> None:
+    registers = [
+        make_register([_build(v, row) for row, v in enumerate(values, start=2)], f"r{i}.xlsx")
+        for i, values in enumerate(files)
+    ]
+    stats = yearly_stats(registers, 2024, today)
+    total = stats.total
+    in_year = [
+        e for r in registers for e in r.entries if e.received_on and e.received_on.year == 2024
+    ]
+    assert total.entries.total == len(in_year)
+    assert total.entries.total == sum(m.total for m in total.monthly)
+    assert total.entries.total == total.open + total.closed
+    assert total.overdue <= total.open == len(stats.open_entries)
+    assert sum((a.figures.entries for a in stats.agencies), OriginCounts()) == total.entries
+    assert sum(a.undated for a in stats.agencies) == stats.undated
+    assert sum(o.open for o in total.by_owner) == total.open
+    assert sum(o.handling.count for o in total.by_owner) == total.handling.count
+    for share in (total.acknowledged, total.answered):
+        assert share is None or share.met <= share.measured
+        assert share is None or share.measured + share.pending == total.entries.fs
+    received = [i.received_on for i in stats.open_entries]
+    assert received == sorted(received)
