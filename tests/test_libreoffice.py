@@ -1,0 +1,221 @@
+"""A real client: LibreOffice opens what ``apply_update`` wrote, sees the new values and
+colours late rows with our rules; and a LibreOffice-saved workbook is patched surgically.
+
+Skipped when ``soffice`` is not installed (CI installs ``libreoffice-calc-nogui``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from suivi_xlsx.model import Column
+from suivi_xlsx.plan import CellEdit, Highlight, UpdatePlan
+from suivi_xlsx.xlsx.write import apply_update
+
+from .test_xlsx_write import EDITS, HIGHLIGHT, SHEET, rich_workbook
+from .xlsxparts import changed_parts, elements_except, parts, sheet_part
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) absent")
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # A profile of our own: parallel soffice runs with the default one block each other.
+    return tmp_path_factory.mktemp("lo-profile")
+
+
+def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Path:
+    assert SOFFICE is not None
+    outdir.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target_format,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    out = outdir / f"{source.stem}.{target_format.split(':')[0]}"
+    assert out.exists(), f"LibreOffice did not convert {source.name}"
+    return out
+
+
+def test_libreoffice_reads_the_new_values(tmp_path: Path, profile: Path) -> None:
+    book = rich_workbook(tmp_path / "registre.xlsx")
+    apply_update(book, UpdatePlan(None, EDITS, (HIGHLIGHT,), ()), backup=False)
+    resaved = convert(book, "xlsx", tmp_path / "lo", profile)
+    rows = CalamineWorkbook.from_path(str(resaved)).get_sheet_by_name(SHEET).to_python()
+    assert [rows[r][c] for r, c in ((2, 3), (3, 0), (3, 3), (3, 9))] == [
+        "25.1601.003",
+        2025,
+        "25.1601.004",
+        dt.date(2025, 6, 2),
+    ]
+    # LibreOffice kept our three rules (it re-exports what it understood).
+    sheet = parts(resaved)[sheet_part(resaved, SHEET)]
+    assert sheet.count(b"TODAY()") >= 2 and b"ISNUMBER" in sheet
+
+
+def test_libreoffice_saved_workbook_is_patched_surgically(tmp_path: Path, profile: Path) -> None:
+    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.update import plan_update
+
+    source = rich_workbook(tmp_path / "source.xlsx")
+    book = convert(source, "xlsx", tmp_path / "lo", profile)  # now saved by LibreOffice
+    register = load_register(book)
+    plan = plan_update(register, today=dt.date(2025, 6, 1), agency="1601")
+    assert plan.edits
+    before = parts(book)
+    result = apply_update(book, plan, backup=False)
+    assert result.written
+    part = sheet_part(book, SHEET)
+    after = parts(book)
+    assert changed_parts(before, after) <= {part, "xl/styles.xml"}
+    skip = ("sheetData", "conditionalFormatting", "dimension")
+    assert elements_except(after[part], *skip) == elements_except(before[part], *skip)
+    again = load_register(book)
+    assert [e.order_text for e in again.sheet(SHEET).entries if e.order_text is None] == []
+    check = convert(book, "xlsx", tmp_path / "lo2", profile)
+    rows = CalamineWorkbook.from_path(str(check)).get_sheet_by_name(SHEET).to_python()
+    expected = {(e.row - 1, e.column): e.value for e in plan.edits}
+    assert {key: rows[key[0]][key[1]] for key in expected} == expected
+
+
+# -- the highlight rules, evaluated by LibreOffice itself -----------------------------------
+FILLS = {
+    "overdue": (0xFF, 0xC7, 0xCE),
+    "due-soon": (0xFF, 0xD8, 0xA8),
+    "closed-late": (0xFF, 0xF2, 0xA8),
+}
+
+
+def highlight_book(path: Path, rows: list[tuple[str, int | None, int | None]]) -> Path:
+    """Rows (label, due in days from today, closed in days from today), highlighted."""
+    import xlsxwriter
+
+    today = dt.datetime.combine(dt.date.today(), dt.time())
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("R")
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, ["Ligne", "Date d'échéance", "Date de clôture"])
+    ws.set_column(0, 2, 16)
+    for r, (label, due, closed) in enumerate(rows, start=1):
+        ws.write(r, 0, label)
+        if due is not None:
+            ws.write_datetime(r, 1, today + dt.timedelta(days=due), day)
+        if closed is not None:
+            ws.write_datetime(r, 2, today + dt.timedelta(days=closed), day)
+    wb.close()
+    highlight = Highlight("R", 2, 60, 0, 2, due_column=1, closed_column=2, soon_days=7)
+    apply_update(path, UpdatePlan(None, (), (highlight,), ()), backup=False)
+    return path
+
+
+def fills_rendered(book: Path, tmp_path: Path, profile: Path) -> dict[str, int]:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm absent")
+    pdf = convert(book, "pdf", tmp_path / f"pdf-{book.stem}", profile)
+    subprocess.run(
+        [pdftoppm, "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / book.stem)],
+        check=True,
+        timeout=60,
+    )
+    ppm = next(tmp_path.glob(f"{book.stem}*.ppm"))
+    data = ppm.read_bytes()
+    # P6 header: magic, width, height, maxval, then RGB bytes.
+    fields = data.split(maxsplit=4)
+    width, height = int(fields[1]), int(fields[2])
+    pixels = fields[4][: width * height * 3]
+    counts = {}
+    for kind, rgb in FILLS.items():
+        counts[kind] = sum(1 for i in range(0, len(pixels), 3) if tuple(pixels[i : i + 3]) == rgb)
+    return counts
+
+
+def test_libreoffice_colours_late_rows(tmp_path: Path, profile: Path) -> None:
+    book = highlight_book(
+        tmp_path / "retards.xlsx",
+        [
+            ("en retard", -3, None),
+            ("bientôt", 3, None),
+            ("aujourd'hui", 0, None),
+            ("clos en retard", -30, -20),
+            ("à jour", 30, None),
+            ("clos à temps", 10, -1),
+        ],
+    )
+    counts = fills_rendered(book, tmp_path, profile)
+    assert all(counts[kind] > 0 for kind in FILLS), counts
+    # Two rows due soon (in 3 days, today) against one overdue and one closed late.
+    assert counts["due-soon"] > 1.5 * counts["overdue"]
+
+
+def test_libreoffice_leaves_rows_on_time_plain(tmp_path: Path, profile: Path) -> None:
+    book = highlight_book(
+        tmp_path / "a-jour.xlsx",
+        [("à jour", 30, None), ("clos à temps", 10, -1), ("sans date", None, None)],
+    )
+    assert fills_rendered(book, tmp_path, profile) == {kind: 0 for kind in FILLS}
+
+
+def test_edit_cells_without_style_are_readable(tmp_path: Path, profile: Path) -> None:
+    # A plain openpyxl-made register (no table), a new row below the data.
+    from .workbooks import entry, make_register
+
+    book = make_register(tmp_path / "simple.xlsx", [entry(), entry(dt.date(2025, 3, 9))])
+    plan = UpdatePlan(
+        None,
+        (
+            CellEdit("Registre", 4, 3, "25.1601.010", Column.ORDER_NUMBER),
+            CellEdit("Registre", 4, 9, dt.date(2025, 7, 1), Column.DUE_DATE),
+        ),
+        (),
+        (),
+    )
+    apply_update(book, plan, backup=False)
+    csv = convert(
+        book, "csv:Text - txt - csv (StarCalc):44,34,76,1,,1036", tmp_path / "csv", profile
+    )
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[3].split(",")[3] == "25.1601.010"
+    assert lines[3].split(",")[9] == "01/07/2025"  # French locale: a date, shown as a date
+
+
+@pytest.mark.parametrize(
+    "name", ["libreoffice-registre-logo-graphique.xlsx", "libreoffice-registre-multi-annees.xlsx"]
+)
+def test_corpus_registers_reopen_in_libreoffice(name: str, tmp_path: Path, profile: Path) -> None:
+    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.update import plan_update
+
+    from .xlsxparts import CORPUS
+
+    if not (CORPUS / name).exists():
+        pytest.skip("corpus absent")
+    book = tmp_path / name
+    shutil.copyfile(CORPUS / name, book)
+    plan = plan_update(load_register(book), today=dt.date(2025, 6, 1), agency="1601")
+    assert apply_update(book, plan, backup=False).written
+    resaved = convert(book, "xlsx", tmp_path / "lo", profile)
+    workbook = CalamineWorkbook.from_path(str(resaved))
+    for edit in plan.edits:
+        rows = workbook.get_sheet_by_name(edit.sheet).to_python(skip_empty_area=False)
+        assert rows[edit.row - 1][edit.column] == edit.value, edit
+    sheets = {s.name for s in load_register(resaved).sheets}
+    assert {h.sheet for h in plan.highlights} <= sheets
