@@ -1,0 +1,621 @@
+"""Workbook → ``Register``, with python-calamine. No rules, no writing: the file is only read.
+
+Every worksheet whose header (found in its first rows) is a register is read, in workbook order;
+the parameters sheet (« Paramètres ») gives the ``Settings``. Bad input raises an
+``UnreadableFileError`` or ``NoRegisterError`` whose French message says what to do.
+
+Row numbers are Excel's: python-calamine's ``iter_rows()`` pads the empty rows above the data
+but not the empty columns left of it, so a column's Excel index is its position plus
+``sheet.start[1]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, compress, islice, repeat, starmap
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from .columns import HEADER_SEARCH_ROWS, HeaderMatch, find_header, normalize
+from .errors import NoRegisterError, UnreadableFileError
+from .model import (
+    HEADERS,
+    LABELS,
+    SEED_COLUMNS,
+    Calendar,
+    Column,
+    Entry,
+    Register,
+    RegisterSheet,
+    Settings,
+)
+from .numbering import OrderNumber, is_valid_agency, parse_order_number
+from .values import FIELDS, converter, number_text, plain, to_bool, to_text
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet, CalamineWorkbook
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# An OOXML file encrypted with a password to open is an OLE2 container with this stream.
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+_OOXML_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+_SAVE_AS_XLSX = (
+    "enregistrez le fichier au format .xlsx (Fichier > Enregistrer sous > Classeur Excel)"
+)
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def _unreadable(path: Path, message: str) -> UnreadableFileError:
+    return UnreadableFileError(message, path=path)
+
+
+def _encrypted(path: Path) -> UnreadableFileError:
+    return _unreadable(
+        path,
+        f"le fichier « {path.name} » est protégé par un mot de passe à l'ouverture, "
+        "que suivi_xlsx ne peut pas lire : ouvrez-le dans Excel, retirez le mot de passe "
+        "(Fichier > Informations > Protéger le classeur > Chiffrer avec mot de passe, "
+        "effacez-le), enregistrez, puis relancez la commande.",
+    )
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, with a French message, what is not an .xlsx/.xlsm workbook. Only reads."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise _unreadable(
+            path, f"fichier introuvable : « {path} ». Vérifiez le chemin et le nom du fichier."
+        ) from None
+    except OSError as error:
+        raise _unreadable(
+            path, f"impossible d'accéder à « {path} » ({error.strerror}) : vérifiez le chemin."
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _unreadable(
+            path,
+            f"« {path} » est un dossier, pas un fichier : indiquez le chemin du classeur "
+            "(par exemple « registre.xlsx »).",
+        )
+    if info.st_size == 0:
+        raise _unreadable(
+            path,
+            f"le fichier « {path.name} » est vide (0 octet) : ce n'est pas un classeur. "
+            "Restaurez une sauvegarde ou rouvrez l'original, puis " + _SAVE_AS_XLSX + ".",
+        )
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(512)
+            if head.startswith(_OLE2_MAGIC):
+                # Old .xls, or a workbook encrypted with a password to open; the stream name
+                # sits in the container's directory, anywhere in the file.
+                encrypted = _ENCRYPTION_INFO in head + stream.read()
+            else:
+                encrypted = False
+    except PermissionError:
+        raise _unreadable(
+            path,
+            f"accès refusé au fichier « {path.name} » : fermez-le s'il est ouvert dans un autre "
+            "programme, vérifiez vos droits sur le fichier, puis relancez la commande.",
+        ) from None
+    except OSError as error:
+        raise _unreadable(
+            path, f"impossible de lire « {path.name} » ({error.strerror}) : vérifiez le fichier."
+        ) from None
+    suffix = path.suffix.lower()
+    if head.startswith(_OLE2_MAGIC):
+        if encrypted:
+            raise _encrypted(path)
+        raise _unreadable(
+            path,
+            f"le fichier « {path.name} » est au format Excel 97-2003 (.xls), que suivi_xlsx ne "
+            f"lit pas : ouvrez-le dans Excel et {_SAVE_AS_XLSX}.",
+        )
+    if head.startswith(_ZIP_MAGICS):
+        # ODF puts an uncompressed "mimetype" entry first: its name at 30, its content at 38.
+        is_odf = head[30:38] == b"mimetype" and b"opendocument" in head[38:120]
+        if is_odf or suffix in (".ods", ".ots"):
+            raise _unreadable(
+                path,
+                f"le fichier « {path.name} » est un classeur OpenDocument (.ods), que suivi_xlsx "
+                "ne lit pas : ouvrez-le dans LibreOffice et enregistrez-le au format .xlsx "
+                "(Fichier > Enregistrer sous > Excel 2007-365 (.xlsx)).",
+            )
+        if suffix == ".xlsb":
+            raise _unreadable(
+                path,
+                f"le fichier « {path.name} » est un classeur binaire (.xlsb), que suivi_xlsx ne "
+                f"lit pas : ouvrez-le dans Excel et {_SAVE_AS_XLSX}.",
+            )
+        return
+    if suffix in (".csv", ".txt", ".tsv") or _looks_like_text(head):
+        raise _unreadable(
+            path,
+            f"le fichier « {path.name} » contient du texte (CSV ?), pas un classeur Excel : "
+            f"ouvrez-le dans Excel puis {_SAVE_AS_XLSX}.",
+        )
+    raise _unreadable(
+        path,
+        f"le fichier « {path.name} » n'est pas un classeur Excel .xlsx : ouvrez-le dans Excel "
+        f"puis {_SAVE_AS_XLSX}.",
+    )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text, with its BOM
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut by the end of the sample is still text.
+        return error.start >= len(head) - 3 or _latin1_text(head)
+    return True
+
+
+def _latin1_text(head: bytes) -> bool:
+    return all(byte >= 32 or byte in (9, 10, 13) for byte in head)
+
+
+def _calamine_error(path: Path, error: Exception) -> UnreadableFileError:
+    """A French message for what python-calamine could not read."""
+    kind = type(error).__name__
+    if kind == "PasswordError":
+        return _encrypted(path)
+    if kind == "ZipError":
+        return _unreadable(
+            path,
+            f"le fichier « {path.name} » est endommagé ou incomplet (archive .xlsx illisible, "
+            "copie interrompue ?) : restaurez une sauvegarde, ou ouvrez-le dans Excel qui "
+            f"proposera de le réparer, puis {_SAVE_AS_XLSX}.",
+        )
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else kind
+    return _unreadable(
+        path,
+        f"le fichier « {path.name} » n'a pas pu être lu comme un classeur Excel ({detail}) : "
+        f"ouvrez-le dans Excel puis {_SAVE_AS_XLSX}.",
+    )
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f"« {name} »" for name in names) or "aucune"
+
+
+def _short_header(column: Column) -> str:
+    """The seed's header without its explanation: « Origine », « Numéro d'ordre »."""
+    if column is Column.ORDER_NUMBER:
+        return LABELS[column]
+    return HEADERS[column].split(" (")[0]
+
+
+_EXPECTED = (
+    f"La ligne d'en-tête d'un registre (dans les {HEADER_SEARCH_ROWS} premières lignes de la "
+    f"feuille) contient au moins la colonne « {HEADERS[Column.DATE]} » et deux autres colonnes "
+    "du tableau de suivi parmi : "
+    + ", ".join(f"« {_short_header(c)} »" for c in SEED_COLUMNS if c is not Column.DATE)
+    + "."
+)
+
+
+# --- entries --------------------------------------------------------------------------------
+
+_FIELDS = dataclasses.fields(Entry)
+_POSITION = {field.name: position for position, field in enumerate(_FIELDS)}
+
+
+def _defaults() -> list[Any]:
+    values: list[Any] = []
+    for field in _FIELDS:
+        if field.default is not dataclasses.MISSING:
+            values.append(field.default)
+        elif field.default_factory is not dataclasses.MISSING:
+            values.append(field.default_factory())
+        else:
+            values.append(None)  # sheet, row, columns: set per sheet and row
+    return values
+
+
+def _slots_maker(cls: type[Any]) -> Callable[..., Any]:
+    """A constructor of the frozen slots dataclass ``cls`` taking every field positionally.
+
+    For speed (100,000 rows), it sets the slots directly, as the frozen dataclass' own
+    ``__init__`` does, without its per-field global look-ups; it falls back to ``cls`` should
+    the class ever gain a ``__post_init__`` or lose its slots.
+    """
+    if hasattr(cls, "__post_init__") or not hasattr(cls, "__slots__"):
+        return cls
+    names = [field.name for field in dataclasses.fields(cls)]
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    lines = [f"def make({', '.join(names)}):", "    made = _new(_cls)"]
+    for name in names:
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__
+        lines.append(f"    _set_{name}(made, {name})")
+    lines.append("    return made")
+    exec("\n".join(lines), namespace)  # the technique dataclasses itself uses
+    maker: Callable[..., Any] = namespace["make"]
+    return maker
+
+
+_make_entry: Callable[..., Entry] = _slots_maker(Entry)
+_make_order_number: Callable[[int, str, int], OrderNumber] = _slots_maker(OrderNumber)
+
+
+def _order_number(text: str) -> OrderNumber | None:
+    """``parse_order_number`` for stripped text, with a fast path for well-formed numbers."""
+    parts = text.split(".")
+    if len(parts) == 3:
+        year2, agency, seq = parts
+        if (
+            len(year2) == 2
+            and 1 <= len(agency) <= 8
+            and len(seq) >= 3
+            and year2.isdecimal()
+            and agency.isdecimal()
+            and seq.isdecimal()
+        ):
+            return _make_order_number(int(year2), agency, int(seq))
+    return parse_order_number(text)
+
+
+_INVALID = object()  # in a column's cache: the value cannot be read
+_BLANK_TO_NONE: dict[object, None] = {"": None}
+_CHUNK = 4096  # rows converted at a time, column by column
+
+
+def _text(value: object) -> str | None:
+    return (value.strip() or None) if isinstance(value, str) else to_text(value)
+
+
+def _read_entries(
+    name: str,
+    rows: Iterable[Sequence[object]],
+    first_row: int,
+    match: HeaderMatch,
+    columns: MappingProxyType[Column, int],
+) -> list[Entry]:
+    """The entries below the header. ``rows`` start right after the header, ``first_row`` is
+    the Excel number of the first of them; positions are those of ``match``.
+
+    Rows are taken a chunk at a time and converted column by column, so that the per-cell work
+    runs in C: free text through ``str.strip``, other columns through a cache holding each
+    distinct value's conversion (dates, origins and years repeat). A row is an entry when a
+    recognised column other than Année holds something.
+    """
+    template = _defaults()
+    template[_POSITION["sheet"]] = name
+    template[_POSITION["columns"]] = columns
+    row_pos = _POSITION["row"]
+    invalid_pos = _POSITION["invalid"]
+    number_pos = _POSITION["order_number"]
+    texts: list[tuple[int, int]] = []
+    # (position in the row, position in the entry, column, converter, cache, unreadable values)
+    converted: list[
+        tuple[int, int, Column, Callable[[object], object], dict[object, object], set[object]]
+    ] = []
+    for column, index in match.columns.items():
+        convert = converter(column)
+        if convert is to_text or column is Column.ORDER_NUMBER:
+            texts.append((index, _POSITION[FIELDS[column]]))
+        else:
+            position = _POSITION[FIELDS[column]]
+            converted.append((index, position, column, convert, {"": None}, set()))
+    content = [_POSITION[FIELDS[c]] for c in match.columns if c is not Column.YEAR]
+    order_pos = _POSITION["order_text"] if Column.ORDER_NUMBER in match.columns else None
+    blank = (None,) * len(content)
+    make = _make_entry
+    entries: list[Entry] = []
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, _CHUNK)):
+        count = len(chunk)
+        cells = list(zip(*chunk, strict=False))  # column i of the chunk; rows share one width
+        fields: list[Iterable[object]] = [repeat(default, count) for default in template]
+        fields[row_pos] = range(first_row, first_row + count)
+        first_row += count
+        for index, position in texts:
+            try:
+                stripped: list[str | None] = list(map(str.strip, cells[index]))
+            except TypeError:  # a number, a date, a boolean: as Excel shows it
+                stripped = [_text(value) for value in cells[index]]
+            fields[position] = list(map(_BLANK_TO_NONE.get, stripped, stripped))
+        invalid: dict[int, dict[Column, object]] = {}
+        year_invalid: dict[int, object] = {}
+        for index, position, column, convert, cache, unreadable in converted:
+            raw = cells[index]
+            for value in set(raw).difference(cache):
+                try:
+                    cache[value] = convert(value)
+                except ValueError:
+                    cache[value] = _INVALID
+                    unreadable.add(value)
+            values = list(map(cache.__getitem__, raw))
+            if unreadable and not unreadable.isdisjoint(raw):
+                for i, result in enumerate(values):
+                    if result is _INVALID:
+                        values[i] = None
+                        if column is Column.YEAR:
+                            year_invalid[i] = raw[i]
+                        else:
+                            invalid.setdefault(i, {})[column] = raw[i]
+            fields[position] = values
+        mask = list(map(blank.__ne__, zip(*(fields[p] for p in content), strict=True)))
+        for i in invalid:
+            mask[i] = True
+        for i, value in year_invalid.items():
+            if mask[i]:
+                invalid.setdefault(i, {})[Column.YEAR] = value
+        if invalid:
+            flags = list(fields[invalid_pos])
+            for i, found in invalid.items():
+                flags[i] = MappingProxyType(found)
+            fields[invalid_pos] = flags
+        if order_pos is not None:
+            fields[number_pos] = [
+                _order_number(text) if text is not None else None  # type: ignore[arg-type]
+                for text in fields[order_pos]
+            ]
+        entries.extend(starmap(make, compress(zip(*fields, strict=True), mask)))
+    return entries
+
+
+# --- sheets ---------------------------------------------------------------------------------
+
+
+def _rows_with_first_number(sheet: CalamineSheet) -> tuple[Iterator[list[Any]], int]:
+    """The sheet's rows and the Excel number of the first one.
+
+    calamine pads the empty rows above the data; should a version not, the first row holds
+    data and is at ``start[0]``.
+    """
+    start = sheet.start
+    rows = iter(sheet.iter_rows())
+    if start is None or start[0] == 0:
+        return rows, 1
+    first = next(rows, None)
+    if first is None:
+        return rows, 1
+    padded = all(value == "" for value in first)
+    return chain([first], rows), 1 if padded else start[0] + 1
+
+
+def _read_sheet(name: str, sheet: CalamineSheet) -> tuple[RegisterSheet | None, HeaderMatch | None]:
+    """The sheet as a register, or ``None`` (with the best header found, for messages)."""
+    start = sheet.start
+    end = sheet.end
+    if start is None or end is None:
+        return None, None
+    rows, first_row = _rows_with_first_number(sheet)
+    head = list(islice(rows, HEADER_SEARCH_ROWS))
+    match = find_header(head)
+    if match is None or not match.is_register:
+        return None, match
+    offset = start[1]  # calamine does not pad the empty columns left of the data
+    columns = MappingProxyType({c: i + offset for c, i in match.columns.items()})
+    headers = MappingProxyType({i + offset: text for i, text in match.headers.items()})
+    header_row = first_row + match.index
+    below = chain(head[match.index + 1 :], rows)
+    entries = _read_entries(name, below, header_row + 1, match, columns)
+    register_sheet = RegisterSheet(
+        name=name,
+        header_row=header_row,
+        columns=columns,
+        headers=headers,
+        entries=tuple(entries),
+        last_row=max(end[0] + 1, header_row),
+    )
+    return register_sheet, match
+
+
+def is_settings_sheet(name: str) -> bool:
+    """« Paramètres », « Parametres », « Réglages »…"""
+    words = normalize(name).split()
+    return any(word.startswith(("parametr", "reglage", "configuration")) for word in words)
+
+
+def _int_in(value: object, low: int, high: int) -> int | None:
+    """A whole number between ``low`` and ``high`` (``10``, ``10.0``, ``"10 jours"``)."""
+    number: int | None = None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        number = int(value) if float(value).is_integer() else None
+    elif isinstance(value, str):
+        words = value.split()
+        number = int(words[0]) if words and words[0].isdigit() else None
+    return number if number is not None and low <= number <= high else None
+
+
+def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
+    """Settings from a parameters sheet: a label, then its value, on each row (columns A, B).
+
+    Labels match by keywords; an unreadable value keeps the default.
+    """
+    found: dict[str, Any] = {}
+    for row in islice(rows, 200):
+        # The label is the row's first non-empty cell, its value the cell right of it.
+        first = next((i for i, cell in enumerate(row) if cell != "" and cell is not None), None)
+        if first is None or first + 1 >= len(row) or not isinstance(row[first], str):
+            continue
+        value = row[first + 1]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        label = normalize(row[first]).split()  # type: ignore[arg-type]
+        words = set(label)
+        if "agence" in words and "agency" not in found:
+            text = number_text(value) if isinstance(value, float | int) else str(value)
+            text = "".join(text.split())
+            if is_valid_agency(text):
+                found["agency"] = text
+        elif words & {"decompte", "calcul", "comptage"} or "ouvrables" in words:
+            kind = plain(str(value))
+            if "ouvrable" in kind:
+                found["calendar"] = Calendar.WORKING_DAYS
+            elif "calendaire" in kind:
+                found["calendar"] = Calendar.CALENDAR_DAYS
+        elif words & {"alsace", "moselle"}:
+            flag = to_bool(value)
+            if flag is not None:
+                found["alsace_moselle"] = flag
+        elif "delai" in words and (words & {"accuse", "ar"}):
+            days = _int_in(value, 1, 366)
+            if days is not None:
+                found["ack_days"] = days
+        elif "delai" in words and "reponse" in words:
+            months = _int_in(value, 1, 36)
+            if months is not None:
+                found["answer_months"] = months
+    return Settings(**found)
+
+
+# --- workbook -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while reading: the entries hold no cycles, and collections
+    triggered by 100,000 new objects rescan the ones already made (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _open(path: Path) -> CalamineWorkbook:
+    from python_calamine import CalamineWorkbook
+
+    if path.suffix.lower() in _OOXML_SUFFIXES:
+        return CalamineWorkbook.from_path(path)
+    # calamine picks its reader from the suffix; for any other name, from the content.
+    import io
+
+    return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+
+
+_MACROSHEET_REL_RE = re.compile(
+    rb'<Relationship\b[^>]*?(?:Id="([^"]+)"[^>]*?Type="[^"]*[mM]acro[sS]heet"'
+    rb'|Type="[^"]*[mM]acro[sS]heet"[^>]*?Id="([^"]+)")'
+)
+
+
+def _open_without_macrosheets(path: Path) -> CalamineWorkbook:
+    """Open a workbook holding Excel 4 macro sheets, which calamine refuses outright
+    (« Unrecognized sheet type »): read an in-memory copy whose sheet list leaves them out.
+    The file itself is only read."""
+    import io
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as copy:
+        rels = source.read("xl/_rels/workbook.xml.rels")
+        ids = [a or b for a, b in _MACROSHEET_REL_RE.findall(rels)]
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                for rid in ids:
+                    data = re.sub(
+                        rb'<sheet\b[^>]*?:id="' + re.escape(rid) + rb'"[^>]*/>', b"", data
+                    )
+            copy.writestr(info, data)
+    buffer.seek(0)
+    return CalamineWorkbook.from_filelike(buffer)
+
+
+def _pick_sheet(path: Path, names: Sequence[str], wanted: str) -> str:
+    if wanted in names:
+        return wanted
+    folded = [name for name in names if name.strip().casefold() == wanted.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise NoRegisterError(
+        f"la feuille « {wanted} » n'existe pas dans « {path.name} ». "
+        f"Feuilles du classeur : {_quoted(names)}.",
+        path=path,
+    )
+
+
+def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> Register:
+    """Read every register sheet of the workbook at ``path`` (only ``sheet`` when given).
+
+    Raises ``UnreadableFileError`` when the file is not a readable .xlsx/.xlsm workbook and
+    ``NoRegisterError`` when no sheet (or not ``sheet``) is a register. The file is only read.
+    """
+    file = Path(path)
+    _check_file(file)
+    try:
+        workbook = _open(file)
+    except PermissionError:
+        raise _unreadable(
+            file,
+            f"accès refusé au fichier « {file.name} » : fermez-le s'il est ouvert dans un autre "
+            "programme, vérifiez vos droits sur le fichier, puis relancez la commande.",
+        ) from None
+    except Exception as error:  # calamine's errors, whatever their class
+        if "nrecognized sheet" not in str(error):
+            raise _calamine_error(file, error) from None
+        try:
+            workbook = _open_without_macrosheets(file)
+        except Exception:
+            raise _calamine_error(file, error) from None
+    from python_calamine import CalamineError
+
+    with workbook, _gc_paused():
+        try:
+            return _read_workbook(file, workbook, sheet)
+        except CalamineError as error:  # a damaged sheet part
+            raise _calamine_error(file, error) from None
+
+
+def _read_workbook(path: Path, workbook: CalamineWorkbook, wanted: str | None) -> Register:
+    from python_calamine import SheetTypeEnum
+
+    metadata = workbook.sheets_metadata
+    names = [meta.name for meta in metadata]
+    worksheets = [meta.name for meta in metadata if meta.typ == SheetTypeEnum.WorkSheet]
+    target = _pick_sheet(path, names, wanted) if wanted is not None else None
+    settings: Settings | None = None
+    sheets: list[RegisterSheet] = []
+    best: HeaderMatch | None = None
+    for name in worksheets:
+        if settings is None and is_settings_sheet(name) and name != target:
+            settings = read_settings(workbook.get_sheet_by_name(name).iter_rows())
+            continue
+        if target is not None and name != target:
+            continue
+        register_sheet, match = _read_sheet(name, workbook.get_sheet_by_name(name))
+        if register_sheet is not None:
+            sheets.append(register_sheet)
+        elif match is not None and (best is None or len(match.columns) > len(best.columns)):
+            best = match
+    if not sheets:
+        raise _no_register(path, names, target, best)
+    return Register(path=path, sheets=tuple(sheets), settings=settings or Settings())
+
+
+def _no_register(
+    path: Path, names: Sequence[str], target: str | None, best: HeaderMatch | None
+) -> NoRegisterError:
+    if target is not None:
+        message = (
+            f"la feuille « {target} » de « {path.name} » n'est pas un registre : son en-tête "
+            f"n'a pas été reconnu. {_EXPECTED} Feuilles du classeur : {_quoted(names)}."
+        )
+    else:
+        message = (
+            f"aucune feuille de registre dans « {path.name} » (feuilles : {_quoted(names)}). "
+            f"{_EXPECTED} Vérifiez les intitulés de la ligne d'en-tête."
+        )
+    if best is not None and best.columns:
+        seen = ", ".join(LABELS[column] for column in best.columns)
+        message += f" Colonnes reconnues au mieux : {seen}."
+    return NoRegisterError(message, path=path)
