@@ -11,9 +11,7 @@ but not the empty columns left of it, so a column's Excel index is its position 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import os
 import re
 import stat
@@ -25,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .columns import HEADER_SEARCH_ROWS, HeaderMatch, find_header, normalize
 from .errors import NoRegisterError, UnreadableFileError
+from .gcpause import gc_paused
 from .model import (
     HEADERS,
     LABELS,
@@ -36,7 +35,7 @@ from .model import (
     RegisterSheet,
     Settings,
 )
-from .numbering import OrderNumber, is_valid_agency, parse_order_number
+from .numbering import is_valid_agency, parse_order_number
 from .values import FIELDS, converter, number_text, plain, to_bool, to_text
 
 if TYPE_CHECKING:
@@ -246,24 +245,6 @@ def _slots_maker(cls: type[Any]) -> Callable[..., Any]:
 
 
 _make_entry: Callable[..., Entry] = _slots_maker(Entry)
-_make_order_number: Callable[[int, str, int], OrderNumber] = _slots_maker(OrderNumber)
-
-
-def _order_number(text: str) -> OrderNumber | None:
-    """``parse_order_number`` for stripped text, with a fast path for well-formed numbers."""
-    parts = text.split(".")
-    if len(parts) == 3:
-        year2, agency, seq = parts
-        if (
-            len(year2) == 2
-            and 1 <= len(agency) <= 8
-            and len(seq) >= 3
-            and year2.isdecimal()
-            and agency.isdecimal()
-            and seq.isdecimal()
-        ):
-            return _make_order_number(int(year2), agency, int(seq))
-    return parse_order_number(text)
 
 
 _INVALID = object()  # in a column's cache: the value cannot be read
@@ -359,7 +340,7 @@ def _read_entries(
             fields[invalid_pos] = flags
         if order_pos is not None:
             fields[number_pos] = [
-                _order_number(text) if text is not None else None  # type: ignore[arg-type]
+                parse_order_number(text) if text is not None else None  # type: ignore[arg-type]
                 for text in fields[order_pos]
             ]
         entries.extend(starmap(make, compress(zip(*fields, strict=True), mask)))
@@ -476,19 +457,6 @@ def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
 # --- workbook -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while reading: the entries hold no cycles, and collections
-    triggered by 100,000 new objects rescan the ones already made (a third of the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _open(path: Path) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook
 
@@ -569,7 +537,7 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
             raise _calamine_error(file, error) from None
     from python_calamine import CalamineError
 
-    with workbook, _gc_paused():
+    with workbook, gc_paused():
         try:
             return _read_workbook(file, workbook, sheet)
         except CalamineError as error:  # a damaged sheet part

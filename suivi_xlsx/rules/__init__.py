@@ -9,11 +9,11 @@ order), row, column, then severity.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from dataclasses import dataclass
 
 from ..deadlines import Deadlines
 from ..findings import CODES, SEVERITY_ORDER, Finding, Report
+from ..gcpause import gc_paused
 from ..model import Calendar, Register
 from . import delays, fields, numbers, redress  # noqa: F401  (they register their rules)
 from .base import RULES, Context, Rule, rule
@@ -56,12 +56,7 @@ def check_register(register: Register, options: CheckOptions) -> Report:
         ),
     )
     findings: list[Finding] = []
-    # The rules allocate many short-lived tuples and create no reference cycles; left on, the
-    # cyclic garbage collector rescans the register's entries again and again (twice the time
-    # on 100k entries).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # many short-lived objects, no cycles: see gcpause
         for registered in RULES:
             if registered.codes <= ignore:
                 continue
@@ -71,9 +66,6 @@ def check_register(register: Register, options: CheckOptions) -> Report:
                 findings.extend(registered.func(ctx))
         sheet_rank = {sheet.name: rank for rank, sheet in enumerate(register.sheets)}
         findings.sort(key=lambda f: _sort_key(f, sheet_rank))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return Report(
         file=register.path, today=options.today, entries=len(entries), findings=tuple(findings)
     )
