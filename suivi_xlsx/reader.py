@@ -68,8 +68,9 @@ def _encrypted(path: Path) -> UnreadableFileError:
     )
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, with a French message, what is not an .xlsx/.xlsm workbook. Only reads."""
+def check_file(path: Path) -> None:
+    """Refuse, with a French message, what is not an .xlsx/.xlsm workbook (missing, a folder,
+    empty, .xls, .ods, CSV, encrypted…). Only reads. The commands call it before any work."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -519,7 +520,7 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     ``NoRegisterError`` when no sheet (or not ``sheet``) is a register. The file is only read.
     """
     file = Path(path)
-    _check_file(file)
+    check_file(file)
     try:
         workbook = _open(file)
     except PermissionError:

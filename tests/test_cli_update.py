@@ -222,16 +222,14 @@ def test_missing_file(tmp_path: Path) -> None:
     assert (code, out) == (2, "")
     assert err == (
         f"Erreur : fichier introuvable : « {tmp_path / 'absent.xlsx'} ». "
-        "Vérifiez le nom du fichier et le dossier.\n"
+        "Vérifiez le chemin et le nom du fichier.\n"
     )
 
 
 def test_folder_instead_of_file(tmp_path: Path) -> None:
     code, _, err = run_update(str(tmp_path))
     assert code == 2
-    assert err == (
-        f"Erreur : « {tmp_path} » est un dossier : indiquez le classeur du registre (.xlsx).\n"
-    )
+    assert err.startswith(f"Erreur : « {tmp_path} » est un dossier, pas un fichier")
 
 
 def test_not_a_workbook_is_unreadable_and_left_unchanged(tmp_path: Path) -> None:

@@ -9,7 +9,15 @@ import sys
 import click
 
 from ..findings import CODES
-from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors, resolve_today, today_option
+from .common import (
+    CONTEXT_SETTINGS,
+    FrenchCommand,
+    french_errors,
+    resolve_today,
+    sheet_option,
+    soon_option,
+    today_option,
+)
 
 
 def _validate_ignore(
@@ -35,15 +43,8 @@ def _validate_ignore(
     show_default=True,
     help="Présentation du résultat : texte lisible ou JSON pour un autre programme.",
 )
-@click.option("--sheet", "sheet", metavar="FEUILLE", help="Ne contrôler que cette feuille.")
-@click.option(
-    "--soon",
-    type=click.IntRange(min=0),
-    default=7,
-    show_default=True,
-    metavar="N",
-    help="Signaler les échéances des N prochains jours.",
-)
+@sheet_option("Ne contrôler que cette feuille.")
+@soon_option("Signaler les échéances des N prochains jours.")
 @click.option(
     "--ignore",
     multiple=True,

@@ -217,3 +217,20 @@ def resolve_today(value: Any) -> Any:
     import datetime as dt
 
     return value if value is not None else dt.date.today()
+
+
+def sheet_option(help_text: str) -> Callable[[F], F]:
+    """``--sheet FEUILLE``: restrict the command to one register sheet."""
+    return click.option("--sheet", "sheet", metavar="FEUILLE", help=help_text)
+
+
+def soon_option(help_text: str) -> Callable[[F], F]:
+    """``--soon N``: how many days ahead a due date counts as close (7 by default)."""
+    return click.option(
+        "--soon",
+        type=click.IntRange(min=0),
+        default=7,
+        show_default=True,
+        metavar="N",
+        help=help_text,
+    )

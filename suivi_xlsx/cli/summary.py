@@ -14,29 +14,30 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import RefusedError, SuiviError, UnreadableFileError
-from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors, resolve_today, today_option
+from ..errors import RefusedError, SuiviError
+from .common import (
+    CONTEXT_SETTINGS,
+    FrenchCommand,
+    french_errors,
+    resolve_today,
+    sheet_option,
+    today_option,
+)
 
 if TYPE_CHECKING:
     from ..stats import Share, YearlyStats
 
 
 def _register_paths(names: tuple[str, ...]) -> list[Path]:
-    """The registers, each checked (click.Path would answer in English), duplicates dropped."""
+    """The registers, each checked before any is read (click.Path would answer in English),
+    duplicates dropped."""
+    from ..reader import check_file
+
     paths: list[Path] = []
     seen: set[Path] = set()
     for name in names:
         path = Path(name)
-        if not path.exists():
-            raise UnreadableFileError(
-                f"fichier introuvable : « {name} ». Vérifiez le nom du fichier et le dossier.",
-                path=path,
-            )
-        if path.is_dir():
-            raise UnreadableFileError(
-                f"« {name} » est un dossier : indiquez le classeur du registre (.xlsx).",
-                path=path,
-            )
+        check_file(path)
         key = path.resolve()
         if key not in seen:
             seen.add(key)
@@ -122,9 +123,7 @@ def _recap(stats: YearlyStats) -> list[str]:
 )
 @today_option
 @click.option("--force", is_flag=True, help="Remplacer le bilan s'il existe déjà.")
-@click.option(
-    "--sheet", "sheet", metavar="FEUILLE", help="Ne lire que cette feuille de chaque registre."
-)
+@sheet_option("Ne lire que cette feuille de chaque registre.")
 @french_errors
 def summary(
     fichiers: tuple[str, ...],

@@ -13,27 +13,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import UnreadableFileError
-from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors, resolve_today, today_option
+from .common import (
+    CONTEXT_SETTINGS,
+    FrenchCommand,
+    french_errors,
+    resolve_today,
+    sheet_option,
+    soon_option,
+    today_option,
+)
 
 if TYPE_CHECKING:
     from ..model import Register
-
-
-def _checked_path(fichier: str) -> Path:
-    """The workbook path, or a French error (click.Path would answer in English)."""
-    path = Path(fichier)
-    if not path.exists():
-        raise UnreadableFileError(
-            f"fichier introuvable : « {fichier} ». Vérifiez le nom du fichier et le dossier.",
-            path=path,
-        )
-    if path.is_dir():
-        raise UnreadableFileError(
-            f"« {fichier} » est un dossier : indiquez le classeur du registre (.xlsx).",
-            path=path,
-        )
-    return path
 
 
 def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
@@ -88,15 +79,8 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     is_flag=True,
     help="Ne pas garder de copie datée du classeur d'origine.",
 )
-@click.option("--sheet", "sheet", metavar="FEUILLE", help="Ne modifier que cette feuille.")
-@click.option(
-    "--soon",
-    type=click.IntRange(min=0),
-    default=7,
-    show_default=True,
-    metavar="N",
-    help="Surligner en orange les échéances des N prochains jours.",
-)
+@sheet_option("Ne modifier que cette feuille.")
+@soon_option("Surligner en orange les échéances des N prochains jours.")
 @french_errors
 def update(
     fichier: str,
@@ -125,9 +109,11 @@ def update(
       suivi update registre.xlsx --agence 1601
       suivi update registre.xlsx --sheet 2026 --no-backup
     """
+    from ..reader import check_file
     from ..update import describe_highlights, describe_plan, highlight_counts, plan_update
 
-    path = _checked_path(fichier)
+    path = Path(fichier)
+    check_file(path)
     # Recorded before reading: a change on disk during the run makes the writer refuse.
     mtime_ns = path.stat().st_mtime_ns
     register, targets = _read(path, sheet)
