@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from suivi_xlsx.errors import NoRegisterError, SuiviError, UnreadableFileError
 from suivi_xlsx.reader import load_register
+from tests.conftest import LibreOffice
 from tests.workbooks import entry, make_register, make_workbook
 
 SAVE_AS = "enregistrez le fichier au format .xlsx"
@@ -153,26 +153,10 @@ def test_empty_workbook(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["xls", "ods"])
-def test_real_files_saved_by_libreoffice(tmp_path: Path, soffice: str, suffix: str) -> None:
-    source = _register(tmp_path)
-    out = tmp_path / "out"
-    profile = (tmp_path / "profil").as_uri()  # its own profile: other soffice runs may be going
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            suffix,
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    converted = out / f"registre.{suffix}"
+def test_real_files_saved_by_libreoffice(
+    tmp_path: Path, libreoffice: LibreOffice, suffix: str
+) -> None:
+    converted = libreoffice.convert(_register(tmp_path), suffix, tmp_path / "out")
     expected = "Excel 97-2003 (.xls)" if suffix == "xls" else "OpenDocument (.ods)"
     assert expected in _refused(converted)
     renamed = tmp_path / "renomme.xlsx"

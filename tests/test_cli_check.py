@@ -17,6 +17,7 @@ from suivi_xlsx.cli import _COMMANDS, check_main, group
 from suivi_xlsx.findings import CODES
 from suivi_xlsx.model import Column
 
+from .conftest import LibreOffice
 from .workbooks import entry, make_register, make_workbook
 
 TODAY = "2026-11-25"
@@ -215,16 +216,10 @@ def test_missing_path_and_folder(tmp_path: Path) -> None:
     assert "dossier" in err
 
 
-def test_real_xls_and_ods_from_libreoffice(tmp_path: Path, soffice: str) -> None:
+def test_real_xls_and_ods_from_libreoffice(tmp_path: Path, libreoffice: LibreOffice) -> None:
     source = make_register(tmp_path / "registre.xlsx", [entry()])
     for fmt in ("xls", "ods"):
-        subprocess.run(
-            [soffice, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path), str(source)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        code, _, err = run_check(str(tmp_path / f"registre.{fmt}"))
+        code, _, err = run_check(str(libreoffice.convert(source, fmt, tmp_path)))
         assert code == 2
         assert "au format .xlsx" in err
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from suivi_xlsx.cli import group
 from suivi_xlsx.model import Column
 
+from .conftest import LibreOffice
 from .workbooks import entry, make_register, register_rows
 
 D = dt.date
@@ -292,27 +293,15 @@ def test_command_module_imports_nothing_heavy() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_libreoffice_reads_the_updated_workbook(workbook: Path, soffice: str) -> None:
+def test_libreoffice_reads_the_updated_workbook(workbook: Path, libreoffice: LibreOffice) -> None:
     import csv
-    import subprocess
 
     assert run_update(str(workbook), "--today", TODAY, "--no-backup")[0] == 0
     out = workbook.parent / "csv"
-    profile = (workbook.parent / "profil").as_uri()  # its own profile: other runs may be going
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(out),
-            str(workbook),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
+    libreoffice.convert(
+        workbook,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        out,
     )
     with open(out / "registre-Registre.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))

@@ -1,7 +1,7 @@
 """A real client: LibreOffice opens what ``apply_update`` wrote, sees the new values and
 colours late rows with our rules; and a LibreOffice-saved workbook is patched surgically.
 
-Skipped when ``soffice`` is not installed (CI installs ``libreoffice-calc-nogui``).
+Skipped when ``soffice`` is not installed, except in CI (see ``conftest.soffice``).
 """
 
 from __future__ import annotations
@@ -18,47 +18,15 @@ from suivi_xlsx.model import Column
 from suivi_xlsx.plan import CellEdit, Highlight, UpdatePlan
 from suivi_xlsx.xlsx.write import apply_update
 
+from .conftest import LibreOffice
 from .test_xlsx_write import EDITS, HIGHLIGHT, SHEET, rich_workbook
 from .xlsxparts import changed_parts, elements_except, parts, sheet_part
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) absent")
 
-
-@pytest.fixture(scope="module")
-def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # A profile of our own: parallel soffice runs with the default one block each other.
-    return tmp_path_factory.mktemp("lo-profile")
-
-
-def convert(source: Path, target_format: str, outdir: Path, profile: Path) -> Path:
-    assert SOFFICE is not None
-    outdir.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target_format,
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    out = outdir / f"{source.stem}.{target_format.split(':')[0]}"
-    assert out.exists(), f"LibreOffice did not convert {source.name}"
-    return out
-
-
-def test_libreoffice_reads_the_new_values(tmp_path: Path, profile: Path) -> None:
+def test_libreoffice_reads_the_new_values(tmp_path: Path, libreoffice: LibreOffice) -> None:
     book = rich_workbook(tmp_path / "registre.xlsx")
     apply_update(book, UpdatePlan(None, EDITS, (HIGHLIGHT,), ()), backup=False)
-    resaved = convert(book, "xlsx", tmp_path / "lo", profile)
+    resaved = libreoffice.convert(book, "xlsx", tmp_path / "lo")
     rows = CalamineWorkbook.from_path(str(resaved)).get_sheet_by_name(SHEET).to_python()
     assert [rows[r][c] for r, c in ((2, 3), (3, 0), (3, 3), (3, 9))] == [
         "25.1601.003",
@@ -71,12 +39,14 @@ def test_libreoffice_reads_the_new_values(tmp_path: Path, profile: Path) -> None
     assert sheet.count(b"TODAY()") >= 2 and b"ISNUMBER" in sheet
 
 
-def test_libreoffice_saved_workbook_is_patched_surgically(tmp_path: Path, profile: Path) -> None:
+def test_libreoffice_saved_workbook_is_patched_surgically(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
     from suivi_xlsx.reader import load_register
     from suivi_xlsx.update import plan_update
 
     source = rich_workbook(tmp_path / "source.xlsx")
-    book = convert(source, "xlsx", tmp_path / "lo", profile)  # now saved by LibreOffice
+    book = libreoffice.convert(source, "xlsx", tmp_path / "lo")  # now saved by LibreOffice
     register = load_register(book)
     plan = plan_update(register, today=dt.date(2025, 6, 1), agency="1601")
     assert plan.edits
@@ -90,7 +60,7 @@ def test_libreoffice_saved_workbook_is_patched_surgically(tmp_path: Path, profil
     assert elements_except(after[part], *skip) == elements_except(before[part], *skip)
     again = load_register(book)
     assert [e.order_text for e in again.sheet(SHEET).entries if e.order_text is None] == []
-    check = convert(book, "xlsx", tmp_path / "lo2", profile)
+    check = libreoffice.convert(book, "xlsx", tmp_path / "lo2")
     rows = CalamineWorkbook.from_path(str(check)).get_sheet_by_name(SHEET).to_python()
     expected = {(e.row - 1, e.column): e.value for e in plan.edits}
     assert {key: rows[key[0]][key[1]] for key in expected} == expected
@@ -126,11 +96,11 @@ def highlight_book(path: Path, rows: list[tuple[str, int | None, int | None]]) -
     return path
 
 
-def fills_rendered(book: Path, tmp_path: Path, profile: Path) -> dict[str, int]:
+def fills_rendered(book: Path, tmp_path: Path, libreoffice: LibreOffice) -> dict[str, int]:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         pytest.skip("pdftoppm absent")
-    pdf = convert(book, "pdf", tmp_path / f"pdf-{book.stem}", profile)
+    pdf = libreoffice.convert(book, "pdf", tmp_path / f"pdf-{book.stem}")
     subprocess.run(
         [pdftoppm, "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / book.stem)],
         check=True,
@@ -148,7 +118,7 @@ def fills_rendered(book: Path, tmp_path: Path, profile: Path) -> dict[str, int]:
     return counts
 
 
-def test_libreoffice_colours_late_rows(tmp_path: Path, profile: Path) -> None:
+def test_libreoffice_colours_late_rows(tmp_path: Path, libreoffice: LibreOffice) -> None:
     book = highlight_book(
         tmp_path / "retards.xlsx",
         [
@@ -160,21 +130,21 @@ def test_libreoffice_colours_late_rows(tmp_path: Path, profile: Path) -> None:
             ("clos à temps", 10, -1),
         ],
     )
-    counts = fills_rendered(book, tmp_path, profile)
+    counts = fills_rendered(book, tmp_path, libreoffice)
     assert all(counts[kind] > 0 for kind in FILLS), counts
     # Two rows due soon (in 3 days, today) against one overdue and one closed late.
     assert counts["due-soon"] > 1.5 * counts["overdue"]
 
 
-def test_libreoffice_leaves_rows_on_time_plain(tmp_path: Path, profile: Path) -> None:
+def test_libreoffice_leaves_rows_on_time_plain(tmp_path: Path, libreoffice: LibreOffice) -> None:
     book = highlight_book(
         tmp_path / "a-jour.xlsx",
         [("à jour", 30, None), ("clos à temps", 10, -1), ("sans date", None, None)],
     )
-    assert fills_rendered(book, tmp_path, profile) == {kind: 0 for kind in FILLS}
+    assert fills_rendered(book, tmp_path, libreoffice) == {kind: 0 for kind in FILLS}
 
 
-def test_edit_cells_without_style_are_readable(tmp_path: Path, profile: Path) -> None:
+def test_edit_cells_without_style_are_readable(tmp_path: Path, libreoffice: LibreOffice) -> None:
     # A plain openpyxl-made register (no table), a new row below the data.
     from .workbooks import entry, make_register
 
@@ -189,8 +159,8 @@ def test_edit_cells_without_style_are_readable(tmp_path: Path, profile: Path) ->
         (),
     )
     apply_update(book, plan, backup=False)
-    csv = convert(
-        book, "csv:Text - txt - csv (StarCalc):44,34,76,1,,1036", tmp_path / "csv", profile
+    csv = libreoffice.convert(
+        book, "csv:Text - txt - csv (StarCalc):44,34,76,1,,1036", tmp_path / "csv"
     )
     lines = csv.read_text(encoding="utf-8").splitlines()
     assert lines[3].split(",")[3] == "25.1601.010"
@@ -200,7 +170,9 @@ def test_edit_cells_without_style_are_readable(tmp_path: Path, profile: Path) ->
 @pytest.mark.parametrize(
     "name", ["libreoffice-registre-logo-graphique.xlsx", "libreoffice-registre-multi-annees.xlsx"]
 )
-def test_corpus_registers_reopen_in_libreoffice(name: str, tmp_path: Path, profile: Path) -> None:
+def test_corpus_registers_reopen_in_libreoffice(
+    name: str, tmp_path: Path, libreoffice: LibreOffice
+) -> None:
     from suivi_xlsx.reader import load_register
     from suivi_xlsx.update import plan_update
 
@@ -212,7 +184,7 @@ def test_corpus_registers_reopen_in_libreoffice(name: str, tmp_path: Path, profi
     shutil.copyfile(CORPUS / name, book)
     plan = plan_update(load_register(book), today=dt.date(2025, 6, 1), agency="1601")
     assert apply_update(book, plan, backup=False).written
-    resaved = convert(book, "xlsx", tmp_path / "lo", profile)
+    resaved = libreoffice.convert(book, "xlsx", tmp_path / "lo")
     workbook = CalamineWorkbook.from_path(str(resaved))
     for edit in plan.edits:
         rows = workbook.get_sheet_by_name(edit.sheet).to_python(skip_empty_area=False)

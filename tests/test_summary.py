@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from suivi_xlsx.model import Settings as RegisterSettings
 from suivi_xlsx.stats import YearlyStats, yearly_stats
 from suivi_xlsx.summary import write_summary
 
+from .conftest import LibreOffice
 from .test_stats import TODAY, make_entry, make_register, sample
 
 SHEETS = ["Synthèse", "Par mois", "Délais", "En cours", "Améliorations"]
@@ -269,26 +269,10 @@ def test_no_open_entry_nor_improvement(tmp_path: Path) -> None:
     assert wb["Améliorations"]["A5"].value.startswith("Aucune décision d'amélioration")
 
 
-def test_libreoffice_converts_to_pdf(tmp_path: Path, soffice: str) -> None:
+def test_libreoffice_converts_to_pdf(tmp_path: Path, libreoffice: LibreOffice) -> None:
     out = write_summary(stats_2024(), tmp_path / "bilan.xlsx")
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    pdf = tmp_path / "bilan.pdf"
-    assert result.returncode == 0 and pdf.exists(), result.stderr
+    pdf = libreoffice.convert(out, "pdf", tmp_path)
+    assert pdf.exists()
     data = pdf.read_bytes()
     assert (
         data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(b"/Type/Page") >= 1

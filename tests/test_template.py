@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -28,7 +27,7 @@ from suivi_xlsx.template import (
     init_register,
 )
 
-from .conftest import REPO
+from .conftest import REPO, LibreOffice
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -317,25 +316,10 @@ def test_new_register_passes_the_check(tmp_path: Path) -> None:
 # --- a real client -------------------------------------------------------------------------
 
 
-def test_libreoffice_opens_the_template(soffice: str, tmp_path: Path) -> None:
+def test_libreoffice_opens_the_template(libreoffice: LibreOffice, tmp_path: Path) -> None:
     source = init_register(tmp_path / "registre.xlsx", "1601")
     out = tmp_path / "out"
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    libreoffice.convert(source, "csv:Text - txt - csv (StarCalc):44,34,76,1", out)
     with (out / "registre.csv").open(encoding="utf-8", newline="") as stream:
         header = next(csv.reader(stream))
     assert header == [HEADERS[c] for c in TEMPLATE_COLUMNS]
