@@ -6,6 +6,7 @@ No timing is asserted: the numbers depend on the machine.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -43,8 +44,7 @@ def _table_rows(stdout: str) -> list[tuple[str, str]]:
     for line in lines[start + 2 :]:
         if not line.strip():
             break
-        job, rest = line[:23].strip(), line[23:].split()
-        rows = rest[0] if rest[0] == "–" else " ".join(rest[:2]) if rest[1].isdigit() else rest[0]
+        job, rows = re.split(r"\s{2,}", line.strip())[:2]  # columns are 2+ spaces apart
         out.append((job, rows))
     return out
 
