@@ -36,6 +36,7 @@ from .model import (
     Settings,
 )
 from .numbering import is_valid_agency, parse_order_number
+from .parsing import SheetParser, take_prefetched
 from .values import FIELDS, converter, number_text, plain, to_bool, to_text
 
 if TYPE_CHECKING:
@@ -521,8 +522,36 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     """
     file = Path(path)
     check_file(file)
+    prefetched = take_prefetched(file)  # parsing started by the command line, if any
+    if prefetched is not None and prefetched.parser is not None:
+        parser: SheetParser | None = prefetched.parser
+        names, worksheets = prefetched.sheet_names, prefetched.worksheets
+    else:
+        workbook = _open_checked(file)
+        names, worksheets = _sheet_names(workbook)
+        parser = None
+    target = _pick_sheet(file, names, sheet) if sheet is not None else None
+    settings_name = next(
+        (name for name in worksheets if is_settings_sheet(name) and name != target), None
+    )
+    to_read = [name for name in worksheets if target is None or name in (target, settings_name)]
+    if parser is None:
+        parser = SheetParser(workbook, to_read)
+    from python_calamine import CalamineError
+
     try:
-        workbook = _open(file)
+        with gc_paused():
+            return _read_workbook(file, names, target, settings_name, to_read, parser)
+    except CalamineError as error:  # a damaged sheet part
+        raise _calamine_error(file, error) from None
+    finally:
+        parser.close()
+
+
+def _open_checked(file: Path) -> CalamineWorkbook:
+    """Open the workbook with calamine, turning its failures into French messages."""
+    try:
+        return _open(file)
     except PermissionError:
         raise _unreadable(
             file,
@@ -533,35 +562,40 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
         if "nrecognized sheet" not in str(error):
             raise _calamine_error(file, error) from None
         try:
-            workbook = _open_without_macrosheets(file)
+            return _open_without_macrosheets(file)
         except Exception:
             raise _calamine_error(file, error) from None
-    from python_calamine import CalamineError
-
-    with workbook, gc_paused():
-        try:
-            return _read_workbook(file, workbook, sheet)
-        except CalamineError as error:  # a damaged sheet part
-            raise _calamine_error(file, error) from None
 
 
-def _read_workbook(path: Path, workbook: CalamineWorkbook, wanted: str | None) -> Register:
+def _sheet_names(workbook: CalamineWorkbook) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every sheet's name, and the worksheets' (not chart, macro or dialog sheets)."""
     from python_calamine import SheetTypeEnum
 
     metadata = workbook.sheets_metadata
-    names = [meta.name for meta in metadata]
-    worksheets = [meta.name for meta in metadata if meta.typ == SheetTypeEnum.WorkSheet]
-    target = _pick_sheet(path, names, wanted) if wanted is not None else None
+    return (
+        tuple(meta.name for meta in metadata),
+        tuple(meta.name for meta in metadata if meta.typ == SheetTypeEnum.WorkSheet),
+    )
+
+
+def _read_workbook(
+    path: Path,
+    names: Sequence[str],
+    target: str | None,
+    settings_name: str | None,
+    to_read: Sequence[str],
+    parser: SheetParser,
+) -> Register:
     settings: Settings | None = None
     sheets: list[RegisterSheet] = []
     best: HeaderMatch | None = None
-    for name in worksheets:
-        if settings is None and is_settings_sheet(name) and name != target:
-            settings = read_settings(workbook.get_sheet_by_name(name).iter_rows())
+    for name in to_read:
+        parsed = parser.sheet(name)
+        if name == settings_name:
+            settings = read_settings(parsed.iter_rows())
             continue
-        if target is not None and name != target:
-            continue
-        register_sheet, match = _read_sheet(name, workbook.get_sheet_by_name(name))
+        register_sheet, match = _read_sheet(name, parsed)
+        del parsed  # free calamine's copy of the sheet before the next one is taken
         if register_sheet is not None:
             sheets.append(register_sheet)
         elif match is not None and (best is None or len(match.columns) > len(best.columns)):

@@ -188,11 +188,12 @@ class DateParam(_DateParamBase):
         if isinstance(value, dt.date):
             return value
         text = str(value).strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
+        day, month, year = [*text.split("/"), "", ""][:3]
+        iso = f"{year}-{month.zfill(2)}-{day.zfill(2)}" if "/" in text else text
+        try:  # not strptime: importing _strptime would add to every start
+            return dt.date.fromisoformat(iso)
+        except ValueError:
+            pass
         self.fail(
             f"« {text} » n'est pas une date (attendu AAAA-MM-JJ, ex. 2026-11-25).", param, ctx
         )

@@ -1,0 +1,30 @@
+"""Console entry points (``suivi``, ``suivi-check``).
+
+Before anything else, start parsing the workbook named on the command line in a background
+thread (``parsing.start_prefetch``): python-calamine parses it on the second core while
+Python imports click and the rest of the program. The command itself then runs as usual.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    """``suivi``."""
+    from .parsing import start_prefetch
+
+    start_prefetch(sys.argv[1:])
+    from .cli import main as run
+
+    run()
+
+
+def check_main() -> None:
+    """``suivi-check``."""
+    from .parsing import start_prefetch
+
+    start_prefetch(sys.argv[1:])
+    from .cli import check_main as run
+
+    run()
