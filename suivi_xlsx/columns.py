@@ -186,8 +186,10 @@ def match_header(cells: Sequence[object]) -> tuple[dict[Column, int], dict[int, 
 def find_header(
     rows: Iterable[Sequence[object]], *, limit: int = HEADER_SEARCH_ROWS
 ) -> HeaderMatch | None:
-    """The row among the first ``limit`` that recognises the most columns (the first on a tie);
-    ``None`` when no row names any column."""
+    """The first row among the first ``limit`` whose columns make a register; failing that,
+    the row that recognises the most columns (the first on a tie), for messages; ``None`` when
+    no row names any column. Rows below a register's header are data: they are not looked at
+    (names and comments would only cost time to recognise)."""
     best: HeaderMatch | None = None
     for index, cells in enumerate(rows):
         if index >= limit:
@@ -195,6 +197,8 @@ def find_header(
         columns, headers = match_header(cells)
         if columns and (best is None or len(columns) > len(best.columns)):
             best = HeaderMatch(index, MappingProxyType(columns), MappingProxyType(headers))
+            if best.is_register:
+                break
     return best
 
 
