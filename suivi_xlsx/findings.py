@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -178,9 +179,12 @@ CODES: Mapping[str, CodeSpec] = _table(
     ),
 )
 
+_SPECS: dict[str, CodeSpec] = dict(CODES)  # a plain dict: faster look-ups than the proxy
+
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.LATE, Severity.WARNING)
 
 
+@lru_cache(maxsize=4096)  # a register's dates repeat: a few hundred days a year
 def fr_date(value: dt.date) -> str:
     """A date as French users write it: ``05/03/2025``."""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -201,16 +205,18 @@ class Finding:
     @classmethod
     def at(cls, entry: Entry, column: Column | None, code: str, **params: object) -> Finding:
         """A finding about ``entry``, pointing at its cell in ``column`` when the sheet has it."""
-        spec = CODES[code]
+        spec = _SPECS[code]
         index = entry.columns.get(column) if column is not None else None
+        row = entry.row
+        # Positional: called for every finding, tens of thousands on a large register.
         return cls(
-            code=code,
-            severity=spec.severity,
-            sheet=entry.sheet,
-            row=entry.row,
-            cell=cell_ref(entry.row, index) if index is not None else None,
-            order_number=entry.order_text,
-            message=spec.template.format(**params),
+            code,
+            spec.severity,
+            entry.sheet,
+            row,
+            cell_ref(row, index) if index is not None else None,
+            entry.order_text,
+            spec.template.format(**params),
         )
 
     @classmethod
