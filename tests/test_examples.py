@@ -17,7 +17,7 @@ from suivi_xlsx import CheckOptions, check_register, load_register
 from suivi_xlsx.model import Column
 
 from .conftest import REPO
-from .test_template import zip_parts
+from .xlsxparts import zip_parts
 
 EXAMPLES = REPO / "examples"
 EXAMPLE = EXAMPLES / "registre-exemple.xlsx"
@@ -33,7 +33,6 @@ def test_committed_example_is_a_fresh_build(maker: dict[str, Any], tmp_path: Pat
     fresh = maker["build_example"]()
     stale = "examples/registre-exemple.xlsx is stale: run `python examples/make_example.py`"
     assert zip_parts(EXAMPLE.read_bytes()) == zip_parts(fresh), stale
-    assert EXAMPLE.read_bytes() == fresh, stale
     target = tmp_path / "copie.xlsx"
     assert maker["main"]([str(target)]) == 0
     assert target.read_bytes() == EXAMPLE.read_bytes()

@@ -7,6 +7,7 @@ located with ``expat`` byte offsets.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import struct
 import zipfile
@@ -15,7 +16,15 @@ from pathlib import Path
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
+from suivi_xlsx.a1 import column_letter
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+def zip_parts(content: bytes) -> list[tuple[str, tuple[int, ...], bytes]]:
+    """Every part of a package in order: name, timestamp and uncompressed bytes."""
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        return [(i.filename, i.date_time, package.read(i)) for i in package.infolist()]
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -109,15 +118,6 @@ def _unescape(text: str) -> str:
     )
 
 
-def _col(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def rows_xml(rows: Sequence[Sequence[object]], prefix: str = "") -> str:
     """``<row>`` elements: text as inline strings, ints as numbers, dates as dd/mm/yyyy text."""
     out = []
@@ -126,7 +126,7 @@ def rows_xml(rows: Sequence[Sequence[object]], prefix: str = "") -> str:
         for c, value in enumerate(values):
             if value is None:
                 continue
-            ref = f"{_col(c)}{r}"
+            ref = f"{column_letter(c)}{r}"
             if isinstance(value, int):
                 cells.append(f'<{prefix}c r="{ref}"><{prefix}v>{value}</{prefix}v></{prefix}c>')
                 continue
