@@ -47,7 +47,14 @@ class Target:
     seconds: float | None = None  # job median ≤ seconds
     memory_mb: float | None = None  # job peak RSS ≤ memory_mb (10⁶ bytes)
 
+    @property
+    def informative(self) -> bool:
+        """No target: a row shown for comparison only (e.g. what importing click costs)."""
+        return self.ratio is None and self.plus is None and self.seconds is None
+
     def describe(self) -> str:
+        if self.informative and self.memory_mb is None:
+            return "(pour comparaison)"
         parts = []
         if self.ratio is not None:
             parts.append(f"≤ {fr(self.ratio, 2)} × réf.")
@@ -189,6 +196,8 @@ CHECK_TARGETS = {10_000: Target(ratio=0.25), 100_000: Target(ratio=0.3, memory_m
 UPDATE_TARGETS = {10_000: Target(ratio=0.2), 100_000: Target(ratio=0.15, memory_mb=400)}
 SUMMARY_TARGET = Target(seconds=3)
 STARTUP_TARGET = Target(plus=0.12)
+# The floor of the start-up rows: click alone, which any click program imports.
+CLICK_FLOOR = Target()
 
 BASELINE_READ = "openpyxl `load_workbook(read_only=True)`, toutes les valeurs"
 BASELINE_UPDATE = "openpyxl : chargement, mêmes cellules, enregistrement"
@@ -334,6 +343,16 @@ def build_cases(
         python_pass = [python, "-c", "pass"]
         cases.append(
             Case(
+                "python -c 'import click'",
+                None,
+                [python, "-c", "import click"],
+                python_pass,
+                BASELINE_PASS,
+                CLICK_FLOOR,
+            )
+        )
+        cases.append(
+            Case(
                 "suivi --help", None, [*suivi, "--help"], python_pass, BASELINE_PASS, STARTUP_TARGET
             )
         )
@@ -451,6 +470,8 @@ def summarise(case: Case) -> Line:
     if t.memory_mb is not None and peak is not None and peak > t.memory_mb * 1e6:
         missed.append("mémoire")
     verdict = "ÉCHEC (" + ", ".join(missed) + ")" if missed else "OK"
+    if t.informative and not missed:
+        verdict = "–"
     if case.note:
         verdict += " ⚠"
     return Line(

@@ -203,10 +203,9 @@ class _Styles:
 def _write_workbook(stats: YearlyStats, path: Path) -> None:
     import xlsxwriter
 
-    # constant_memory: the lists may hold tens of thousands of rows; rows go out in order.
-    workbook = xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "default_date_format": "dd/mm/yyyy"}
-    )
+    # Not constant_memory: its inline strings cost a quarter more time on long lists than
+    # shared strings (measured: 150k cells, 4.0 s → 3.0 s), for ~30 MB of cells held until close.
+    workbook = xlsxwriter.Workbook(str(path), {"default_date_format": "dd/mm/yyyy"})
     try:
         title = f"Bilan annuel {stats.year}"
         # A fixed creation date (the reference date): the same figures give the same bytes.

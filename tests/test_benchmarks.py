@@ -64,6 +64,7 @@ def test_quick_run_prints_every_row_of_the_table(tmp_path: Path) -> None:
         ("suivi update", "100"),
         ("suivi update", "1 000"),
         ("suivi summary", "1 000"),
+        ("python -c 'import click'", "–"),
         ("suivi --help", "–"),
         ("suivi-check (20 lignes)", "–"),
     ]
@@ -92,7 +93,13 @@ def test_markdown_table_is_dated_and_describes_the_machine(tmp_path: Path) -> No
     assert header.startswith("Mesuré le ")
     assert f"Python {sys.version_info.major}.{sys.version_info.minor}" in header
     rows = [line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `")]
-    assert rows == ["| `suivi --help`", "| `suivi-check (20 lignes)`"]
+    assert rows == [
+        "| `python -c 'import click'`",
+        "| `suivi --help`",
+        "| `suivi-check (20 lignes)`",
+    ]
+    floor = next(line for line in table.splitlines() if "import click" in line)
+    assert "(pour comparaison)" in floor
 
 
 def test_bad_sizes_are_refused_in_french(tmp_path: Path) -> None:

@@ -238,10 +238,25 @@ def test_every_command_has_french_help(command: str) -> None:
 
 
 def test_group_help_lists_commands() -> None:
-    result = CliRunner().invoke(group, ["--help"])
+    result = CliRunner().invoke(group, ["--help"], prog_name="suivi")
     assert result.exit_code == 0
-    for command in _COMMANDS:
-        assert command in result.output
+    assert "Utilisation : suivi [OPTIONS] COMMANDE [ARGUMENTS]..." in result.output
+    for command, (_, line) in _COMMANDS.items():
+        assert f"  {command}" in result.output
+        assert line in result.output
+
+
+def test_group_help_loads_no_command_module() -> None:
+    # The listing comes from a table, so that ``suivi --help`` starts fast.
+    code = (
+        "import sys; from suivi_xlsx.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('suivi_xlsx.cli.')), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Commandes" in done.stdout
+    assert done.stderr.strip() == "['suivi_xlsx.cli.common']"
 
 
 def test_suivi_check_entry_point_is_the_check_command(late_register: Path) -> None:

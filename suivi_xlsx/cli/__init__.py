@@ -13,17 +13,28 @@ import click
 
 from .common import FrenchGroup, prepare_console
 
-# command name → "module:attribute"; the modules import heavy libraries only inside functions.
-_COMMANDS: dict[str, str] = {
-    "check": "suivi_xlsx.cli.check:check",
-    "update": "suivi_xlsx.cli.update:update",
-    "summary": "suivi_xlsx.cli.summary:summary",
-    "init": "suivi_xlsx.cli.init:init",
+# command name → ("module:attribute", line shown by ``suivi --help``). The modules import heavy
+# libraries only inside functions; the help lines are here so that ``suivi --help`` imports none
+# of them.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "check": (
+        "suivi_xlsx.cli.check:check",
+        "Contrôle le registre : erreurs, retards, avertissements.",
+    ),
+    "update": (
+        "suivi_xlsx.cli.update:update",
+        "Numérote, complète et surligne les retards dans le classeur.",
+    ),
+    "summary": (
+        "suivi_xlsx.cli.summary:summary",
+        "Produit le bilan annuel (un nouveau classeur).",
+    ),
+    "init": ("suivi_xlsx.cli.init:init", "Crée un registre vierge à partir du modèle."),
 }
 
 
-def _load(spec: str) -> click.Command:
-    module, _, attribute = spec.partition(":")
+def _load(name: str) -> click.Command:
+    module, _, attribute = _COMMANDS[name][0].partition(":")
     command = getattr(importlib.import_module(module), attribute)
     assert isinstance(command, click.Command)
     return command
@@ -34,20 +45,23 @@ class _LazyGroup(FrenchGroup):
         return list(_COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        spec = _COMMANDS.get(cmd_name)
-        return _load(spec) if spec is not None else None
+        return _load(cmd_name) if cmd_name in _COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commandes"):
+            formatter.write_dl([(name, line) for name, (_, line) in _COMMANDS.items()])
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+)
 @click.version_option(package_name="suivi_xlsx", message="%(prog)s %(version)s")
 def group() -> None:
     """Registre des réclamations et tableau de suivi qualité, dans votre classeur Excel.
 
-    \b
-    suivi check FICHIER     contrôle le registre (erreurs, retards, avertissements)
-    suivi update FICHIER    numérote, complète et surligne les retards
-    suivi summary FICHIER   produit le bilan annuel
-    suivi init FICHIER      crée un registre vierge à partir du modèle
+    Aide d'une commande : suivi COMMANDE --help (par exemple : suivi check --help).
     """
 
 
@@ -60,4 +74,4 @@ def main(args: Any = None) -> None:
 def check_main(args: Any = None) -> None:
     """Entry point of ``suivi-check`` (the same as ``suivi check``)."""
     prepare_console()
-    _load(_COMMANDS["check"]).main(args=args, prog_name="suivi-check")
+    _load("check").main(args=args, prog_name="suivi-check")
