@@ -7,6 +7,7 @@ Skipped when ``soffice`` is not installed, except in CI (see ``conftest.soffice`
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -99,6 +100,8 @@ def highlight_book(path: Path, rows: list[tuple[str, int | None, int | None]]) -
 def fills_rendered(book: Path, tmp_path: Path, libreoffice: LibreOffice) -> dict[str, int]:
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
+        if os.environ.get("SUIVI_REQUIRE_SOFFICE"):  # CI installs it: never skip there
+            pytest.fail("pdftoppm (poppler-utils) is required in CI")
         pytest.skip("pdftoppm absent")
     pdf = libreoffice.convert(book, "pdf", tmp_path / f"pdf-{book.stem}")
     subprocess.run(
