@@ -1,7 +1,7 @@
 """The ``suivi`` command group and the ``suivi-check`` shortcut.
 
-A thin click layer: each command lives in its own module, loaded only when it runs or when the
-help lists it, so that ``suivi --help`` and ``suivi-check`` start fast.
+A thin click layer: each command lives in its own module, loaded only when it runs (the group's
+help lists them from a table), so that ``suivi --help`` and ``suivi-check`` start fast.
 """
 
 from __future__ import annotations
