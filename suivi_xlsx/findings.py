@@ -113,7 +113,7 @@ CODES: Mapping[str, CodeSpec] = _table(
     CodeSpec(
         "en-retard",
         _R,
-        "En retard : échéance du {echeance} dépassée de {jours} jour(s), dossier non clôturé.",
+        "En retard : échéance du {echeance} dépassée de {jours}, dossier non clôturé.",
         "dossier non clôturé dont l'échéance est passée",
     ),
     CodeSpec(
@@ -144,13 +144,13 @@ CODES: Mapping[str, CodeSpec] = _table(
     CodeSpec(
         "echeance-proche",
         _W,
-        "Échéance proche : le {echeance} (dans {jours} jour(s)).",
+        "Échéance proche : le {echeance} ({quand}).",
         "dossier en cours dont l'échéance tombe dans les 7 jours (--soon)",
     ),
     CodeSpec(
         "cloture-tardive",
         _W,
-        "Clôturé le {cloture}, après l'échéance du {echeance} ({jours} jour(s) de retard).",
+        "Clôturé le {cloture}, après l'échéance du {echeance} ({jours} de retard).",
         "dossier clôturé après son échéance",
     ),
     CodeSpec(
@@ -182,6 +182,20 @@ CODES: Mapping[str, CodeSpec] = _table(
 _SPECS: dict[str, CodeSpec] = dict(CODES)  # a plain dict: faster look-ups than the proxy
 
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.LATE, Severity.WARNING)
+
+
+def fr_days(count: int) -> str:
+    """A number of days in French: ``1 jour``, ``3 jours``."""
+    return f"{count} jour" if count == 1 else f"{count} jours"
+
+
+def fr_days_until(count: int) -> str:
+    """When a date ``count`` days ahead falls: ``aujourd'hui``, ``demain``, ``dans 3 jours``."""
+    if count == 0:
+        return "aujourd'hui"
+    if count == 1:
+        return "demain"
+    return f"dans {fr_days(count)}"
 
 
 @lru_cache(maxsize=4096)  # a register's dates repeat: a few hundred days a year

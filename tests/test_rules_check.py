@@ -200,7 +200,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str]] = [
     (
         "en-retard",
         {"due_on": D(2025, 5, 30)},
-        "En retard : échéance du 30/05/2025 dépassée de 3 jour(s), dossier non clôturé.",
+        "En retard : échéance du 30/05/2025 dépassée de 3 jours, dossier non clôturé.",
     ),
     (
         "reponse-en-retard",
@@ -231,12 +231,12 @@ MESSAGES: list[tuple[str, dict[str, Any], str]] = [
     (
         "echeance-proche",
         {"due_on": D(2025, 6, 5)},
-        "Échéance proche : le 05/06/2025 (dans 3 jour(s)).",
+        "Échéance proche : le 05/06/2025 (dans 3 jours).",
     ),
     (
         "cloture-tardive",
         {"due_on": D(2025, 4, 1), "closed_on": D(2025, 4, 3), "follow_up": "ok"},
-        "Clôturé le 03/04/2025, après l'échéance du 01/04/2025 (2 jour(s) de retard).",
+        "Clôturé le 03/04/2025, après l'échéance du 01/04/2025 (2 jours de retard).",
     ),
     (
         "echeance-depassant-delai",

@@ -46,6 +46,24 @@ def test_due_soon_window_and_soon_option(tmp_path: Path) -> None:
     ]
 
 
+def test_day_counts_read_as_french(tmp_path: Path) -> None:
+    # today is 02/06/2025
+    report = check_rows(
+        tmp_path,
+        [
+            entry(due=D(2025, 6, 2), **QS),  # due today
+            entry(due=D(2025, 6, 3), **QS),  # due tomorrow
+            entry(due=D(2025, 6, 1), **QS),  # one day late
+            entry(due=D(2025, 5, 1), closed=D(2025, 5, 2), follow_up="ok", **QS),
+        ],
+    )
+    messages = {(f.code, f.cell): f.message for f in report.findings}
+    assert messages["echeance-proche", "J2"] == "Échéance proche : le 02/06/2025 (aujourd'hui)."
+    assert messages["echeance-proche", "J3"] == "Échéance proche : le 03/06/2025 (demain)."
+    assert messages["en-retard", "J4"].endswith("dépassée de 1 jour, dossier non clôturé.")
+    assert messages["cloture-tardive", "K5"].endswith("(1 jour de retard).")
+
+
 def test_closed_after_the_due_date(tmp_path: Path) -> None:
     report = check_rows(
         tmp_path,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ..findings import Finding, fr_date
+from ..findings import Finding, fr_date, fr_days, fr_days_until
 from ..model import Column, Origin
 from .base import Context, rule
 
@@ -22,7 +22,7 @@ def overdue(ctx: Context) -> Iterator[Finding]:
         due = e.due_on
         if due is not None and due < today and e.is_open:  # is_past(due, today)
             yield Finding.at(
-                e, due_column, "en-retard", echeance=fr_date(due), jours=(today - due).days
+                e, due_column, "en-retard", echeance=fr_date(due), jours=fr_days((today - due).days)
             )
 
 
@@ -36,7 +36,11 @@ def due_soon(ctx: Context) -> Iterator[Finding]:
         # not is_past(due, today), and within the window
         if due is not None and today <= due <= horizon and e.is_open:
             yield Finding.at(
-                e, due_column, "echeance-proche", echeance=fr_date(due), jours=(due - today).days
+                e,
+                due_column,
+                "echeance-proche",
+                echeance=fr_date(due),
+                quand=fr_days_until((due - today).days),
             )
 
 
@@ -53,7 +57,7 @@ def closed_late(ctx: Context) -> Iterator[Finding]:
                 "cloture-tardive",
                 cloture=fr_date(closed),
                 echeance=fr_date(due),
-                jours=(closed - due).days,
+                jours=fr_days((closed - due).days),
             )
 
 
