@@ -259,7 +259,9 @@ def build_cases(
     def register(rows: int) -> tuple[Path, generate.Generated]:
         if rows not in registers:
             path = out / f"registre-{rows}.xlsx"
-            print(f"Registre {path.name} ({fr_int(rows)} fiches) : généré si besoin…", file=sys.stderr)
+            print(
+                f"Registre {path.name} ({fr_int(rows)} fiches) : généré si besoin…", file=sys.stderr
+            )
             # In a child process, so that this one stays small (see measure()).
             command = [python, str(HERE / "generate.py"), str(path), "--lignes", str(rows)]
             command += ["--graine", str(seed), "--si-besoin"]
