@@ -184,9 +184,9 @@ _SPECS: dict[str, CodeSpec] = dict(CODES)  # a plain dict: faster look-ups than 
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.ERROR, Severity.LATE, Severity.WARNING)
 
 
-def fr_days(count: int) -> str:
-    """A number of days in French: ``1 jour``, ``3 jours``."""
-    return f"{count} jour" if count == 1 else f"{count} jours"
+def fr_count(count: int, singular: str, plural: str) -> str:
+    """``count`` and its noun, with French agreement: 0 and 1 take the singular."""
+    return f"{count} {singular if count <= 1 else plural}"
 
 
 def fr_days_until(count: int) -> str:
@@ -195,7 +195,7 @@ def fr_days_until(count: int) -> str:
         return "aujourd'hui"
     if count == 1:
         return "demain"
-    return f"dans {fr_days(count)}"
+    return f"dans {fr_count(count, 'jour', 'jours')}"
 
 
 @lru_cache(maxsize=4096)  # a register's dates repeat: a few hundred days a year

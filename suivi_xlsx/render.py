@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .findings import CODES, SEVERITY_ORDER, Finding, Report, Severity, fr_date
+from .findings import CODES, SEVERITY_ORDER, Finding, Report, Severity, fr_count, fr_date
 
 _HEADINGS: dict[Severity, tuple[str, str]] = {
     Severity.ERROR: ("Erreurs", "red"),
@@ -23,21 +23,17 @@ def _plain(text: str, **_: Any) -> str:
     return text
 
 
-def _plural(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
-
-
 def summary_line(report: Report) -> str:
     """One French line: how many entries were read and what was found."""
     name = report.file.name if report.file is not None else "registre"
     counts = report.counts
-    read = _plural(report.entries, "entrée lue", "entrées lues")
+    read = fr_count(report.entries, "entrée lue", "entrées lues")
     if not report.findings:
         return f"{name} : {read}, aucun problème au {fr_date(report.today)}."
     parts = [
-        _plural(counts["erreur"], "erreur"),
-        _plural(counts["retard"], "retard"),
-        _plural(counts["avertissement"], "avertissement"),
+        fr_count(counts["erreur"], "erreur", "erreurs"),
+        fr_count(counts["retard"], "retard", "retards"),
+        fr_count(counts["avertissement"], "avertissement", "avertissements"),
     ]
     return f"{name} : {read} — {', '.join(parts)} au {fr_date(report.today)}."
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .a1 import cell_ref
 from .deadlines import add_months
 from .errors import NoRegisterError, RefusedError
-from .findings import fr_date
+from .findings import fr_count, fr_date
 from .model import LABELS, Column, Entry, Origin, Register, RegisterSheet
 from .numbering import (
     OrderNumber,
@@ -327,11 +327,6 @@ def _value_text(value: str | int | dt.date) -> str:
     return fr_date(value) if isinstance(value, dt.date) else str(value)
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    """French agreement: 0 and 1 take the singular."""
-    return f"{count} {singular if count <= 1 else plural}"
-
-
 def describe_plan(plan: UpdatePlan) -> list[str]:
     """The plan in French, cell by cell and grouped by sheet, then the entries left as they
     are, the highlight rules and a one-line summary. Dates as ``dd/mm/yyyy``."""
@@ -366,9 +361,9 @@ def describe_highlights(counts: HighlightCounts) -> str:
     """One French line: what the highlight rules colour on the reference date."""
     return (
         f"Au {fr_date(counts.today)} : "
-        f"{_plural(counts.overdue, 'dossier en retard', 'dossiers en retard')} (rouge), "
-        f"{_plural(counts.due_soon, 'échéance proche', 'échéances proches')} (orange), "
-        f"{_plural(counts.closed_late, 'dossier clôturé', 'dossiers clôturés')} après "
+        f"{fr_count(counts.overdue, 'dossier en retard', 'dossiers en retard')} (rouge), "
+        f"{fr_count(counts.due_soon, 'échéance proche', 'échéances proches')} (orange), "
+        f"{fr_count(counts.closed_late, 'dossier clôturé', 'dossiers clôturés')} après "
         "l'échéance (jaune)."
     )
 
@@ -376,16 +371,18 @@ def describe_highlights(counts: HighlightCounts) -> str:
 def _summary(plan: UpdatePlan, sheets: int) -> str:
     if plan.edits:
         text = (
-            f"{_plural(len(plan.edits), 'cellule complétée', 'cellules complétées')} "
-            f"dans {_plural(sheets, 'feuille', 'feuilles')}"
+            f"{fr_count(len(plan.edits), 'cellule complétée', 'cellules complétées')} "
+            f"dans {fr_count(sheets, 'feuille', 'feuilles')}"
         )
         numbers = sum(1 for e in plan.edits if e.field is Column.ORDER_NUMBER)
         if numbers:
-            text += f", dont {_plural(numbers, 'numéro', 'numéros')} d'ordre (agence {plan.agency})"
+            text += (
+                f", dont {fr_count(numbers, 'numéro', 'numéros')} d'ordre (agence {plan.agency})"
+            )
     else:
         text = "Aucune cellule à compléter"
     if plan.skipped:
         count = len(plan.skipped)
-        left = _plural(count, "ligne laissée telle quelle", "lignes laissées telles quelles")
+        left = fr_count(count, "ligne laissée telle quelle", "lignes laissées telles quelles")
         text += f" ; {left}, à corriger"
     return text + "."

@@ -77,6 +77,11 @@ def test_late_register_exits_1_and_points_at_cells(late_register: Path) -> None:
     assert "Registre!J2" in out  # the due-date cell of the first entry
     assert "[26.1601.001]" in out
     assert "en-retard" in out
+    # French agreement, as the README shows: 0 and 1 take the singular
+    assert (
+        "registre.xlsx : 2 entrées lues — 0 erreur, 2 retards, 1 avertissement au 25/11/2026."
+        in out
+    )
 
 
 def test_json_output_shape(late_register: Path) -> None:

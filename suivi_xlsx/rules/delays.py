@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ..findings import Finding, fr_date, fr_days, fr_days_until
+from ..findings import Finding, fr_count, fr_date, fr_days_until
 from ..model import Column, Origin
 from .base import Context, rule
 
@@ -22,7 +22,11 @@ def overdue(ctx: Context) -> Iterator[Finding]:
         due = e.due_on
         if due is not None and due < today and e.is_open:  # is_past(due, today)
             yield Finding.at(
-                e, due_column, "en-retard", echeance=fr_date(due), jours=fr_days((today - due).days)
+                e,
+                due_column,
+                "en-retard",
+                echeance=fr_date(due),
+                jours=fr_count((today - due).days, "jour", "jours"),
             )
 
 
@@ -57,7 +61,7 @@ def closed_late(ctx: Context) -> Iterator[Finding]:
                 "cloture-tardive",
                 cloture=fr_date(closed),
                 echeance=fr_date(due),
-                jours=fr_days((closed - due).days),
+                jours=fr_count((closed - due).days, "jour", "jours"),
             )
 
 
