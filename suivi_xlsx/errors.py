@@ -44,3 +44,19 @@ class RefusedError(SuiviError):
 
 class FileLockedError(RefusedError):
     """The workbook is open in Excel or LibreOffice, or Windows refused the replace (exit 1)."""
+
+
+class DamagedFileError(UnreadableFileError):
+    """The package is damaged or hostile: a corrupt or duplicated part, a zip or XML bomb, a
+    DTD (exit 2). The message says « le classeur … est abîmé » and names the part."""
+
+    exit_code = 2
+
+
+class DiskFullError(RefusedError):
+    """The disk (or the user's quota) filled up while writing; nothing was changed (exit 1)."""
+
+
+class SuiviWarning(UserWarning):
+    """Something the user should know that did not stop the job (the CLI prints it in French
+    on stderr, « Attention : … »), e.g. stray cells far from the register that were ignored."""

@@ -175,7 +175,54 @@ CODES: Mapping[str, CodeSpec] = _table(
         "numero-sequence",
         _W,
         "Numéro {numero} hors séquence : {detail}.",
-        "numéros d'ordre sautés ou dans le désordre (par année et agence, dans l'ordre des dates)",
+        "numéros d'ordre sautés ou en double emploi dans une série (par année et agence) ; "
+        "un numéro attribué après coup à une fiche plus ancienne n'est pas signalé",
+    ),
+    CodeSpec(
+        "accuse-reception-tardif",
+        _W,
+        "Accusé de réception {quand}, après le délai du {limite} (réclamation reçue le {date}).",
+        "réclamation dont l'accusé de réception est parti après le délai de 10 jours (sauf "
+        "réponse dans ce délai)",
+    ),
+    CodeSpec(
+        "reponse-tardive",
+        _W,
+        "Réponse {quand}, après le délai du {limite} (réclamation reçue le {date}).",
+        "réclamation répondue après le délai de 2 mois",
+    ),
+    CodeSpec(
+        "date-texte",
+        _W,
+        "{colonne} : « {valeur} » est une date saisie comme du texte ; Excel ne la voit pas "
+        "comme une date (pas de surlignage des retards). « suivi update --convertir-dates » la "
+        "convertit.",
+        "date saisie comme du texte (suivi update --convertir-dates la convertit)",
+    ),
+    CodeSpec(
+        "date-non-indiquee",
+        _W,
+        "{colonne} : « {valeur} » dit que c'est fait, sans la date : indiquez la date "
+        "(jj/mm/aaaa).",
+        "« clôturé », « fait », « oui »… à la place d'une date",
+    ),
+    CodeSpec(
+        "origine-a-corriger",
+        _W,
+        "Origine « {valeur} » lue comme {code} : écrivez {code}.",
+        "origine écrite en toutes lettres (« Réclamation » pour FS…)",
+    ),
+    CodeSpec(
+        "numero-a-corriger",
+        _W,
+        "Numéro d'ordre « {valeur} » lu comme {numero} : écrivez {numero}.",
+        "numéro d'ordre mal écrit mais compréhensible (25.1601.1, 25-1601-002…)",
+    ),
+    CodeSpec(
+        "decision-invalide",
+        _W,
+        "Décision « {valeur} » illisible : indiquez {formulations}.",
+        "décision autre qu'acceptée, rejet partiel ou rejet total",
     ),
 )
 

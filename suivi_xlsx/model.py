@@ -14,6 +14,23 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .numbering import OrderNumber
+from .vocabulary import Decision, Origin, is_closed_word
+
+__all__ = [
+    "DATE_COLUMNS",
+    "HEADERS",
+    "LABELS",
+    "OPTIONAL_COLUMNS",
+    "SEED_COLUMNS",
+    "Calendar",
+    "Column",
+    "Decision",
+    "Entry",
+    "Origin",
+    "Register",
+    "RegisterSheet",
+    "Settings",
+]
 
 
 class Column(Enum):
@@ -136,26 +153,6 @@ LABELS: Mapping[Column, str] = MappingProxyType(
 )
 
 
-class Origin(Enum):
-    """Where an entry comes from."""
-
-    FS = "FS"  # fiche signalétique: a complaint
-    QS = "QS"  # questionnaire de satisfaction: a survey answer
-    PA = "PA"  # plan / décision d'amélioration: an improvement decision
-
-
-class Decision(Enum):
-    """The answer given to a complaint."""
-
-    ACCEPTED = "acceptée"
-    PARTIAL_REJECTION = "rejet partiel"
-    TOTAL_REJECTION = "rejet total"
-
-    @property
-    def is_rejection(self) -> bool:
-        return self is not Decision.ACCEPTED
-
-
 class Calendar(Enum):
     """How the acknowledgement delay is counted."""
 
@@ -200,12 +197,22 @@ class Entry:
     dysfunctions: str | None = None
     corrective_actions: str | None = None
     invalid: Mapping[Column, object] = field(default_factory=lambda: _NO_INVALID)
+    # Values read, but not as they should be typed: a date typed as text, « Réclamation » for
+    # FS, ``25.1601.1`` for 25.1601.001. The raw value, for a warning that gives the fix.
+    lenient: Mapping[Column, object] = field(default_factory=lambda: _NO_INVALID)
 
     @property
     def is_open(self) -> bool:
-        """Not closed: no closing date (an unreadable closing date counts as closed)."""
+        """Not closed: no closing date, unless the closing cell says it is closed without
+        giving the date (« clôturé », « fait »). Words such as « en cours » and any other
+        unreadable text leave the entry open: a deadline is never assumed met."""
         # ``invalid`` is nearly always empty: test it first, hashing an Enum is a Python call
-        return self.closed_on is None and not (self.invalid and Column.CLOSED_ON in self.invalid)
+        if self.closed_on is not None:
+            return False
+        if not self.invalid:
+            return True
+        raw = self.invalid.get(Column.CLOSED_ON)
+        return not (isinstance(raw, str) and is_closed_word(raw))
 
     @property
     def is_complaint(self) -> bool:
@@ -236,6 +243,29 @@ class Settings:
     answer_months: int = 2
     calendar: Calendar = Calendar.CALENDAR_DAYS
     alsace_moselle: bool = False  # count Good Friday and 26 December as public holidays
+    # People allowed to answer complaints (« Personnes habilitées… »); empty: not checked.
+    authorised: tuple[str, ...] = ()
+    # « Informer le client au moins tous les (jours) »; None when the sheet does not say.
+    inform_days: int | None = None
+    # The school and its consumer mediator, for the letters.
+    school_name: str | None = None
+    school_address: str | None = None
+    signatory: str | None = None
+    mediator_name: str | None = None
+    mediator_address: str | None = None
+    mediator_website: str | None = None
+    # The user's own header wordings declared in the sheet: normalised header → column.
+    header_aliases: Mapping[str, Column] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    #: Default of ``inform_days`` for the check when the sheet does not set it.
+    DEFAULT_INFORM_DAYS = 30
+
+    @property
+    def inform_interval(self) -> int:
+        """Days within which the client must hear news of an open complaint."""
+        return self.inform_days if self.inform_days is not None else self.DEFAULT_INFORM_DAYS
 
 
 @dataclass(frozen=True, slots=True)

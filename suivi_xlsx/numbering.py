@@ -56,6 +56,20 @@ def parse_order_number(text: str) -> OrderNumber | None:
     return None
 
 
+# Near misses people type: ``25.1601.1``, ``25-1601-002``, ``25 1601 008``, ``25/1601/3``.
+_LOOSE_RE = re.compile(r"^([0-9]{2})\s*[.\-/_ ]\s*([0-9]{1,8})\s*[.\-/_ ]\s*([0-9]{1,9})$")
+
+
+def parse_loose_order_number(text: str) -> OrderNumber | None:
+    """An order number typed slightly wrong (other separators, blanks, fewer than three
+    digits of sequence): the number it means, or ``None``. ``str()`` of the result is how it
+    should be written."""
+    match = _LOOSE_RE.match(text.strip())
+    if match is None:
+        return None
+    return OrderNumber(int(match.group(1)), match.group(2), int(match.group(3)))
+
+
 def is_valid_agency(text: str) -> bool:
     """An agency number is digits only (``1601``)."""
     return _AGENCY_RE.fullmatch(text) is not None

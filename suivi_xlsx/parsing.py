@@ -25,6 +25,23 @@ if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_SETTINGS_WORDS = ("parametr", "reglage", "configuration")
+
+
+def is_settings_sheet(name: str) -> bool:
+    """« Paramètres », « Parametres », « Réglages »…: the register's settings sheet."""
+    import unicodedata  # already loaded by the interpreter: free
+
+    decomposed = unicodedata.normalize("NFKD", name.lower())
+    plain = "".join(ch if ch.isalnum() else " " for ch in decomposed if ch.isascii())
+    return any(word.startswith(_SETTINGS_WORDS) for word in plain.split())
+
+
+def reading_order(worksheets: Sequence[str]) -> tuple[str, ...]:
+    """The worksheets in the order the reader takes them: the settings sheet first (it may
+    declare the user's own header wordings), then the others in workbook order."""
+    settings = [name for name in worksheets if is_settings_sheet(name)][:1]
+    return (*settings, *(name for name in worksheets if name not in settings))
 
 
 class SheetParser:
@@ -115,7 +132,7 @@ class _Prefetch:
             self.worksheets = tuple(
                 meta.name for meta in metadata if meta.typ == SheetTypeEnum.WorkSheet
             )
-            self.parser = SheetParser(workbook, self.worksheets)
+            self.parser = SheetParser(workbook, reading_order(self.worksheets))
         except BaseException:  # the reader will open the file itself and say what is wrong
             self.parser = None
         finally:

@@ -414,27 +414,87 @@ def _int_in(value: object, low: int, high: int) -> int | None:
     return number if number is not None and low <= number <= high else None
 
 
-def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
-    """Settings from a parameters sheet: a label, then its value, on each row (columns A, B).
+_NAME_SEPARATORS = re.compile(r"[;,\n]+")
 
-    Labels match by keywords; an unreadable value keeps the default.
+
+def _names(cells: Sequence[object]) -> tuple[str, ...]:
+    """People named in the cells of a settings row: « ; » or « , » between names, or one per
+    cell."""
+    names: list[str] = []
+    for cell in cells:
+        text = to_text(cell) if cell is not None and cell != "" else None
+        if text is not None:
+            names.extend(part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip())
+    return tuple(names)
+
+
+def _header_alias_target(words: Sequence[str]) -> Column | None:
+    """The column a settings label such as « En-tête Date de clôture » or « Intitulé de la
+    colonne Objet » declares an own wording for."""
+    if not words:
+        return None
+    if words[0] in ("en", "entete") or words[0].startswith("intitule"):
+        rest = list(words[2:] if words[:2] == ["en", "tete"] else words[1:])
+        while rest and rest[0] in ("de", "la", "colonne", "du", "pour", "d", "l"):
+            rest = rest[1:]
+        from .columns import recognize
+
+        return recognize(" ".join(rest)) if rest else None
+    return None
+
+
+def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
+    """Settings from a parameters sheet: a label, then its value, on each row (columns A, B;
+    the authorised people may also be one per cell along the row).
+
+    Labels match by keywords, read with the same tolerance as headers; an unreadable value
+    keeps the default.
     """
     found: dict[str, Any] = {}
+    aliases: dict[str, Column] = {}
     for row in islice(rows, 200):
         # The label is the row's first non-empty cell, its value the cell right of it.
         first = next((i for i, cell in enumerate(row) if cell != "" and cell is not None), None)
         if first is None or first + 1 >= len(row) or not isinstance(row[first], str):
             continue
         value = row[first + 1]
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
+        rest = row[first + 1 :]
         label = normalize(row[first]).split()  # type: ignore[arg-type]
         words = set(label)
-        if "agence" in words and "agency" not in found:
-            text = number_text(value) if isinstance(value, float | int) else str(value)
-            text = "".join(text.split())
-            if is_valid_agency(text):
-                found["agency"] = text
+        if words & {"habilite", "habilitee", "habilites", "habilitees", "autorise", "autorisees"}:
+            found["authorised"] = _names(rest)
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        text = to_text(value)
+        target = _header_alias_target(label)
+        if target is not None and text is not None:
+            for wording in _NAME_SEPARATORS.split(text):
+                if normalize(wording):
+                    aliases[normalize(wording)] = target
+        elif "mediateur" in words:
+            if words & {"site", "internet", "web", "url"}:
+                found["mediator_website"] = text
+            elif "adresse" in words:
+                found["mediator_address"] = text
+            else:
+                found["mediator_name"] = text
+        elif "signataire" in words or "signature" in words:
+            found["signatory"] = text
+        elif "ecole" in words or "etablissement" in words:
+            if "adresse" in words:
+                found["school_address"] = text
+            elif "nom" in words or "raison" in words:
+                found["school_name"] = text
+        elif words & {"informer", "informe", "nouvelles", "information"}:
+            days = _int_in(value, 1, 366)
+            if days is not None:
+                found["inform_days"] = days
+        elif "agence" in words and "agency" not in found:
+            number = number_text(value) if isinstance(value, float | int) else str(value)
+            number = "".join(number.split())
+            if is_valid_agency(number):
+                found["agency"] = number
         elif words & {"decompte", "calcul", "comptage"} or "ouvrables" in words:
             kind = plain(str(value))
             if "ouvrable" in kind:
@@ -453,6 +513,8 @@ def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
             months = _int_in(value, 1, 36)
             if months is not None:
                 found["answer_months"] = months
+    if aliases:
+        found["header_aliases"] = MappingProxyType(aliases)
     return Settings(**found)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from .model import Column, Decision, Origin
+from .vocabulary import read_decision, read_origin, redress_given
 
 Converter = Callable[[object], object]
 
@@ -29,10 +30,13 @@ MAX_DATE = dt.date(2199, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MIN_SERIAL = (MIN_DATE - _EXCEL_EPOCH).days
 _MAX_SERIAL = (MAX_DATE - _EXCEL_EPOCH).days
+_1904_OFFSET = 1462  # days from 30/12/1899 to 01/01/1904: serial 0 of the 1904 system
 
-_TIME = r"(?:[ T]+\d{1,2}[:h]\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DMY_RE = re.compile(r"^(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})" + _TIME + "$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + "$")
+_TIME = r"(?:[ T,]+(?:a |à )?\d{1,2}\s*[:h]\s*\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DMY = r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})"
+_DMY_RE = re.compile("^" + _DMY + _TIME + "$")
+_DMY_SPACED_RE = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})" + _TIME + "$")
+_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _MONTHS = {
     "janvier": 1,
     "janv": 1,
@@ -59,7 +63,24 @@ _MONTHS = {
     "decembre": 12,
     "dec": 12,
 }
-_TEXT_MONTH_RE = re.compile(r"^(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4}|\d{2})" + _TIME + "$")
+_TEXT_MONTH = r"(\d{1,2})(?:er)?[\s\-]+([a-z]+)\.?[\s\-]+(\d{4}|\d{2})"
+_TEXT_MONTH_RE = re.compile("^" + _TEXT_MONTH + _TIME + "$")
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+# What people put around a date: « le 05/03/2025 », « lundi 5 mai 2025 », « 05/03/2025. »
+_LEADING_RE = re.compile(
+    r"^(?:(?:le|du|au|reçu le|recu le)\s+)?(?:(?:" + "|".join(_WEEKDAYS) + r")\.?,?\s+)?",
+    re.IGNORECASE,
+)
+_TRAILING = " .;,:!"
+# A date anywhere in a text (the Suivi column: « 12/03 : appel client ; 15/03/2025 AR »).
+_DATE_IN_TEXT_RE = re.compile(
+    r"(?<!\d)(?:\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*(?:\d{4}|\d{2}))?"
+    r"|\d{4}-\d{1,2}-\d{1,2})(?!\d)"
+    r"|(?<!\d)\d{1,2}(?:er)?\s+(?:"
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
 
 
 def plain(text: str) -> str:
@@ -79,11 +100,17 @@ def _checked(day: dt.date) -> dt.date:
 
 
 def parse_date_text(text: str) -> dt.date:
-    """A date typed as text; ``ValueError`` when it is not one."""
-    text = text.strip()
-    match = _DMY_RE.match(text)
+    """A date typed as text; ``ValueError`` when it is not one.
+
+    ``05/03/2025``, ``5/3/25``, ``05.03.2025``, ``05-03-2025``, ``05 03 2025``, ``2025-03-05``,
+    ``5 mars 2025``, ``1er mars 2025``, ``5-mars-25``, with an optional time, an optional
+    weekday or « le » before (``lundi 5 mai 2025``) and punctuation after (``05/03/2025.``).
+    """
+    text = _LEADING_RE.sub("", text.strip()).rstrip(_TRAILING)
+    match = _DMY_RE.match(text) or _DMY_SPACED_RE.match(text)
     if match is not None:
-        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        groups = match.groups()
+        day, month, year = int(groups[0]), int(groups[-2]), int(groups[-1])
         return _checked(dt.date(_full_year(year), month, day))
     match = _ISO_RE.match(text)
     if match is not None:
@@ -95,11 +122,49 @@ def parse_date_text(text: str) -> dt.date:
     raise ValueError(f"not a date: {text!r}")
 
 
-def from_serial(serial: float) -> dt.date:
-    """An Excel serial number (1900 system) → its date; ``ValueError`` outside plausible dates."""
+def has_date(text: str) -> bool:
+    """Whether a free text mentions a date in a usual form (``12/03``, ``12/03/2025``,
+    ``2025-03-12``, ``12 mars``): the Suivi column asks for « date + commentaires »."""
+    return _DATE_IN_TEXT_RE.search(plain(text)) is not None
+
+
+def dates_in_text(text: str, year: int) -> list[dt.date]:
+    """Every date written in a free text; a date without its year (``12/03``) is taken in
+    ``year``. Impossible dates (``31/02``) are left out."""
+    found: list[dt.date] = []
+    for match in _DATE_IN_TEXT_RE.finditer(plain(text)):
+        token = match.group(0)
+        parts = re.split(r"\s*[/.\-]\s*|\s+", token)
+        try:
+            if len(parts) == 3 and len(parts[0]) == 4:
+                day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+            elif len(parts) == 3:
+                day = dt.date(_full_year(int(parts[2])), int(parts[1]), int(parts[0]))
+            elif parts[1] in _MONTHS:
+                day = dt.date(year, _MONTHS[parts[1]], int(parts[0].removesuffix("er")))
+            else:
+                day = dt.date(year, int(parts[1]), int(parts[0]))
+            found.append(_checked(day))
+        except (ValueError, IndexError):
+            continue
+    return found
+
+
+def from_serial(serial: float, *, date1904: bool = False) -> dt.date:
+    """An Excel serial number → its date, in the 1900 date system or, for a workbook saved
+    with the 1904 one (``date1904``), that system; ``ValueError`` outside plausible dates."""
+    if date1904:
+        serial += _1904_OFFSET
     if not _MIN_SERIAL <= serial <= _MAX_SERIAL:
         raise ValueError(f"not a plausible Excel date serial: {serial}")
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def to_date_1904(value: object) -> dt.date | None:
+    """A date cell of a workbook saved in the 1904 date system (bare serial numbers)."""
+    if type(value) is float or type(value) is int:
+        return from_serial(value, date1904=True)  # type: ignore[arg-type]
+    return to_date(value)
 
 
 def to_date(value: object) -> dt.date | None:
@@ -170,65 +235,52 @@ def to_year(value: object) -> int | None:
     return year
 
 
-_ORIGINS: dict[str, Origin] = {origin.value.lower(): origin for origin in Origin}
-
-
 def to_origin(value: object) -> Origin | None:
-    """FS / QS / PA after trimming and case; the spelled-out names too."""
+    """FS / QS / PA after trimming and case; the words people use for them too
+    (« Réclamation », « Enquête », « Plan d'action »: see ``vocabulary.read_origin``)."""
     if type(value) is not str:
         raise ValueError(f"not an origin: {value!r}")
     text: str = value
-    origin = _ORIGINS.get(text.strip().lower())
-    if origin is not None:
-        return origin
-    words = re.sub(r"[^a-z]+", " ", plain(text)).split()
-    if not words:
-        if text.strip():
-            raise ValueError(f"not an origin: {value!r}")
+    if not text.strip():
         return None
-    joined = "".join(words)
-    if joined in _ORIGINS:  # "F.S.", "f s"
-        return _ORIGINS[joined]
-    if words[0] == "fiche" and len(words) > 1 and words[1].startswith("signal"):
-        return Origin.FS
-    if words[0] in ("questionnaire", "enquete"):
-        return Origin.QS
-    if words[0] in ("plan", "decision") and any(w.startswith("amelior") for w in words):
-        return Origin.PA
-    codes = {w for w in words if w in _ORIGINS}
-    if len(codes) == 1 and words[0] in codes:  # "FS - réclamation"
-        return _ORIGINS[words[0]]
-    raise ValueError(f"not an origin: {value!r}")
+    read = read_origin(text)
+    if read is None:
+        raise ValueError(f"not an origin: {value!r}")
+    return read[0]
+
+
+def origin_is_lenient(value: object) -> bool:
+    """An origin cell read, but not written as its code (« Réclamation » for FS)."""
+    if type(value) is not str:
+        return False
+    read = read_origin(value)
+    return read is not None and not read[1]
 
 
 def to_decision(value: object) -> Decision | None:
     """acceptée / rejet partiel / rejet total, in the ways people write them."""
     if type(value) is not str:
         raise ValueError(f"not a decision: {value!r}")
-    text = plain(value)
-    if not text:
+    if not value.strip():
         return None
-    if "partiel" in text:  # rejet partiel, partiellement rejetée / acceptée, accord partiel
-        return Decision.PARTIAL_REJECTION
-    if re.search(r"\b(rejet|refus|defavorable|non accept|non fonde)", text):
-        return Decision.TOTAL_REJECTION
-    if re.search(r"\b(accept|accord|favorable|fonde)", text):
-        return Decision.ACCEPTED
-    raise ValueError(f"not a decision: {value!r}")
-
-
-_NO_REDRESS = frozenset({"non", "n", "no", "aucune", "aucun", "0", "faux", "false", "-", "sans"})
+    decision = read_decision(value)
+    if decision is None:
+        raise ValueError(f"not a decision: {value!r}")
+    return decision
 
 
 def to_redress(value: object) -> str | None:
-    """The means of redress given, as typed; negative answers (« non », « aucune », 0,
-    FAUX, « - ») mean none was given."""
+    """The means of redress given, as typed; what says none was given (« non », « NC »,
+    « néant », FAUX, « non communiquées »…: ``vocabulary.redress_given``) is ``None``."""
     if type(value) is bool:
         return "oui" if value else None
     text = to_text(value)
-    if text is None or plain(text).rstrip(".") in _NO_REDRESS or set(text) <= {"-", " "}:
-        return None
-    return text
+    return text if redress_given(text) else None
+
+
+def date_is_lenient(value: object) -> bool:
+    """A date cell read from text (« 05/03/2025 » typed as text): Excel sees no date there."""
+    return type(value) is str
 
 
 #: Entry field each column fills.
@@ -275,9 +327,24 @@ CONVERTERS: Mapping[Column, Converter] = MappingProxyType(
 )
 
 
-def converter(column: Column) -> Converter:
-    """The converter of ``column``."""
-    return CONVERTERS.get(column, to_text)
+#: Tells, for a raw value its column's converter read, whether it was read leniently (not as
+#: it should be typed): the reader keeps those raw values in ``Entry.lenient``.
+LENIENT: Mapping[Column, Callable[[object], bool]] = MappingProxyType(
+    {
+        Column.DATE: date_is_lenient,
+        Column.DUE_DATE: date_is_lenient,
+        Column.CLOSED_ON: date_is_lenient,
+        Column.ACK_DATE: date_is_lenient,
+        Column.ANSWER_DATE: date_is_lenient,
+        Column.ORIGIN: origin_is_lenient,
+    }
+)
+
+
+def converter(column: Column, *, date1904: bool = False) -> Converter:
+    """The converter of ``column`` (dates of a 1904 workbook with ``date1904``)."""
+    found = CONVERTERS.get(column, to_text)
+    return to_date_1904 if date1904 and found is to_date else found
 
 
 def convert(column: Column, value: object) -> object:

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
 
 from ..findings import Finding
 from ..model import Column, Origin
+from ..vocabulary import redress_given
 from .base import Context, rule
 
-#: What people type in « Voies de recours indiquées » to say that none were given.
-_NONE_GIVEN: frozenset[str] = frozenset(
-    {"", "-", "0", "n", "non", "no", "aucun", "aucune", "neant", "faux", "false", "nc"}
-)
-
-
-@lru_cache(maxsize=1024)  # a register repeats the same few wordings
-def redress_given(text: str | None) -> bool:
-    """True when the cell says means of redress were given (anything but empty, « non »…)."""
-    if text is None:
-        return False
-    folded = unicodedata.normalize("NFKD", text.strip().lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).rstrip(".")
-    return folded not in _NONE_GIVEN
-
+__all__ = ["missing_redress", "redress_given"]
 
 @rule("voies-de-recours-manquantes")
 def missing_redress(ctx: Context) -> Iterator[Finding]:

@@ -1,0 +1,181 @@
+"""Where an entry stands in the procedure: one function for each decision every command shares.
+
+Pure. The checks, the update planner, the annual summary, the follow-up lists (relances) and
+the letters all decide through these functions, so that they never disagree:
+
+- ``is_open_at``: open at a reference date (no closing date, or closed after that date; a
+  closing cell saying « clôturé » without a date is closed; « en cours » or unreadable text is
+  open: a deadline is never assumed met);
+- ``is_overdue``: open and its *Date d'échéance* has passed (due today is not late);
+- ``complaint_due_date``: the due date of a complaint, which ``suivi update`` fills: exactly the
+  answer deadline (2 months, moved off holidays when counting *jours ouvrables*);
+- ``acknowledgement`` and ``answer``: a complaint's two regulatory steps, each with its deadline
+  and whether it is met, late, missed or pending.
+
+The evidence of each step, in order: the acknowledgement is done on the earliest of its
+*Date accusé de réception* and the answer (the seed: « accuser réception … ou y répondre
+immédiatement »); the answer is done on its *Date de réponse*, else on the closing date (a
+complaint is not closed without an answer). A date after the reference date is not done yet.
+A word saying the step was done without its date (« fait ») is done, date unknown: in time
+while its deadline is ahead, not proven (``UNDATED``, counted as missed) once it has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from .deadlines import Deadlines
+from .model import Column, Entry, Origin
+from .vocabulary import is_closed_word
+
+
+class StepState(Enum):
+    """Where a regulatory step stands at the reference date. Values are what users see."""
+
+    MET = "fait dans le délai"  # done in time (or done without a date, deadline still ahead)
+    LATE = "fait après le délai"  # done, after its deadline
+    UNDATED = "fait, date non indiquée"  # done without a date, deadline passed: not proven
+    MISSED = "en retard"  # not done and its deadline has passed
+    PENDING = "à faire"  # not done, still in time
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a complaint (acknowledge, answer): its deadline and where it stands."""
+
+    deadline: dt.date
+    state: StepState
+    done_on: dt.date | None = None  # the date the step counts as done, when known
+    evidence: Column | None = None  # the column ``done_on`` comes from
+
+    @property
+    def done(self) -> bool:
+        return self.state in (StepState.MET, StepState.LATE, StepState.UNDATED)
+
+    @property
+    def met(self) -> bool:
+        return self.state is StepState.MET
+
+    @property
+    def missed(self) -> bool:
+        """Not proven in time: done late, done without a date past the deadline, or not done
+        past the deadline."""
+        return self.state in (StepState.LATE, StepState.UNDATED, StepState.MISSED)
+
+    @property
+    def pending(self) -> bool:
+        return self.state is StepState.PENDING
+
+
+def is_closed_undated(entry: Entry) -> bool:
+    """The closing cell says the entry is closed but gives no date (« clôturé », « fait »)."""
+    if entry.closed_on is not None or not entry.invalid:
+        return False
+    raw = entry.invalid.get(Column.CLOSED_ON)
+    return isinstance(raw, str) and is_closed_word(raw)
+
+
+def is_open_at(entry: Entry, today: dt.date) -> bool:
+    """Open at ``today``: no closing date (and no word saying it is closed), or a closing date
+    after ``today``."""
+    closed = entry.closed_on
+    if closed is None:
+        return entry.is_open
+    return closed > today
+
+
+def is_overdue(entry: Entry, today: dt.date) -> bool:
+    """Open at ``today`` and its due date has passed (due today is not late)."""
+    due = entry.due_on
+    return due is not None and due < today and is_open_at(entry, today)
+
+
+def complaint_due_date(received: dt.date, deadlines: Deadlines) -> dt.date:
+    """The *Date d'échéance* of a complaint received on ``received``: its answer deadline."""
+    return deadlines.answer_deadline(received)
+
+
+def _word_done(entry: Entry, column: Column) -> bool:
+    """The cell of ``column`` says the step was done, without a date (« fait », « oui »)."""
+    if not entry.invalid:
+        return False
+    raw = entry.invalid.get(column)
+    return isinstance(raw, str) and is_closed_word(raw)
+
+
+def _judge(
+    done_on: dt.date | None,
+    evidence: Column | None,
+    undated: bool,
+    deadline: dt.date,
+    today: dt.date,
+) -> Step:
+    if done_on is not None and done_on <= today:
+        state = StepState.MET if done_on <= deadline else StepState.LATE
+        return Step(deadline, state, done_on, evidence)
+    if undated:
+        return Step(deadline, StepState.UNDATED if deadline < today else StepState.MET)
+    return Step(deadline, StepState.MISSED if deadline < today else StepState.PENDING)
+
+
+def _answer_evidence(
+    entry: Entry, today: dt.date
+) -> tuple[dt.date | None, Column | None, bool]:
+    """When the complaint counts as answered: Date de réponse, else the closing date."""
+    answered = entry.answered_on
+    if answered is not None and answered <= today:
+        return answered, Column.ANSWER_DATE, False
+    closed = entry.closed_on
+    if closed is not None and closed <= today:
+        return closed, Column.CLOSED_ON, False
+    undated = _word_done(entry, Column.ANSWER_DATE) or is_closed_undated(entry)
+    return None, None, undated
+
+
+def tracks_acknowledgement(columns: Mapping[Column, int]) -> bool:
+    """A sheet records acknowledgements when it has an AR or an answer date column."""
+    return Column.ACK_DATE in columns or Column.ANSWER_DATE in columns
+
+
+def tracks_answer(columns: Mapping[Column, int]) -> bool:
+    """A sheet records answers when it has an answer date or a closing date column."""
+    return Column.ANSWER_DATE in columns or Column.CLOSED_ON in columns
+
+
+def acknowledgement(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
+    """The acknowledgement step of a complaint; ``None`` for other entries, without a Date, or
+    on a sheet that records neither acknowledgements nor answers."""
+    received = entry.received_on
+    if entry.origin is not Origin.FS or received is None:
+        return None
+    if not tracks_acknowledgement(entry.columns):
+        return None
+    deadline = deadlines.ack_deadline(received)
+    answered, answer_column, answer_undated = _answer_evidence(entry, today)
+    acked = entry.acknowledged_on
+    if acked is not None and acked > today:
+        acked = None
+    done: dt.date | None
+    evidence: Column | None
+    if acked is not None and (answered is None or acked <= answered):
+        done, evidence = acked, Column.ACK_DATE
+    else:
+        done, evidence = answered, answer_column
+    undated = _word_done(entry, Column.ACK_DATE) or answer_undated
+    return _judge(done, evidence, undated, deadline, today)
+
+
+def answer(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
+    """The answer step of a complaint; ``None`` for other entries, without a Date, or on a
+    sheet that records neither answers nor closings."""
+    received = entry.received_on
+    if entry.origin is not Origin.FS or received is None:
+        return None
+    if not tracks_answer(entry.columns):
+        return None
+    deadline = deadlines.answer_deadline(received)
+    done, evidence, undated = _answer_evidence(entry, today)
+    return _judge(done, evidence, undated, deadline, today)

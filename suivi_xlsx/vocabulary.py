@@ -1,0 +1,318 @@
+"""The register's closed vocabularies, each in one table: origins, decisions, words typed in
+date columns (open or closed), and what people type to say no means of redress was given.
+
+Pure. Every reader, rule, planner and renderer asks these tables; none keeps its own list.
+Words are compared after ``fold`` (lower case, no accents, blanks collapsed, trailing
+punctuation dropped), so « Clôturé. », « CLOTURE » and « clôturée » are the same word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
+from enum import Enum
+from types import MappingProxyType
+
+
+class Origin(Enum):
+    """Where an entry comes from."""
+
+    FS = "FS"  # fiche signalétique: a complaint
+    QS = "QS"  # questionnaire de satisfaction: a survey answer
+    PA = "PA"  # plan / décision d'amélioration: an improvement decision
+
+
+class Decision(Enum):
+    """The answer given to a complaint."""
+
+    ACCEPTED = "acceptée"
+    PARTIAL_REJECTION = "rejet partiel"
+    TOTAL_REJECTION = "rejet total"
+
+    @property
+    def is_rejection(self) -> bool:
+        return self is not Decision.ACCEPTED
+
+
+_TRAILING = " .!;:,"
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lower case, accents removed, blanks collapsed, trailing punctuation dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.split()).rstrip(_TRAILING) or plain.strip()
+
+
+# --- origins ---------------------------------------------------------------------------------
+
+#: Words (folded, punctuation and blanks removed) read as an origin other than its code.
+#: Reading them never switches a rule off: the entry is checked as that origin, and a warning
+#: suggests the code.
+ORIGIN_WORDS: Mapping[str, Origin] = MappingProxyType(
+    {
+        # FS: fiche signalétique, a complaint
+        "fichesignaletique": Origin.FS,
+        "fiche": Origin.FS,
+        "reclamation": Origin.FS,
+        "reclamations": Origin.FS,
+        "plainte": Origin.FS,
+        "plaintes": Origin.FS,
+        # QS: questionnaire de satisfaction
+        "questionnaire": Origin.QS,
+        "questionnairedesatisfaction": Origin.QS,
+        "questionnairesatisfaction": Origin.QS,
+        "enquete": Origin.QS,
+        "enquetedesatisfaction": Origin.QS,
+        "enquetesatisfaction": Origin.QS,
+        "satisfaction": Origin.QS,
+        # PA: plan / décision d'amélioration
+        "planaction": Origin.PA,
+        "plandaction": Origin.PA,
+        "plandamelioration": Origin.PA,
+        "planamelioration": Origin.PA,
+        "amelioration": Origin.PA,
+        "decisiondamelioration": Origin.PA,
+        "decisionamelioration": Origin.PA,
+        "actiondamelioration": Origin.PA,
+    }
+)
+
+_CODES: Mapping[str, Origin] = MappingProxyType({o.value.lower(): o for o in Origin})
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+def read_origin(text: str) -> tuple[Origin, bool] | None:
+    """The origin ``text`` names and whether it is written as its code (``FS``, ``f.s.``);
+    ``None`` when it names none. « Réclamation » is ``(FS, False)``."""
+    folded = fold(text)
+    code = _CODES.get(folded)
+    if code is not None:
+        return code, True
+    letters = _NOT_LETTERS.sub(" ", folded).split()
+    if not letters:
+        return None
+    joined = "".join(letters)
+    if joined in _CODES:  # "F.S.", "f s": the code with dots or blanks
+        return _CODES[joined], len(letters) == 1
+    if joined in ORIGIN_WORDS:
+        return ORIGIN_WORDS[joined], False
+    first = letters[0]
+    if first in _CODES and len(letters) > 1:  # "FS - réclamation", "PA (amélioration)"
+        return _CODES[first], False
+    if first == "fiche" and len(letters) > 1 and letters[1].startswith("signal"):
+        return Origin.FS, False
+    if first in ("questionnaire", "enquete"):
+        return Origin.QS, False
+    if first in ("plan", "decision", "action") and any(w.startswith("amelior") for w in letters):
+        return Origin.PA, False
+    if first == "plan" and "action" in letters:
+        return Origin.PA, False
+    return None
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+#: The wordings listed to the user when a Décision cannot be read.
+DECISION_WORDINGS = "acceptée, rejet partiel, rejet total (ou : refusée, partiellement acceptée)"
+
+_PARTIAL = re.compile(r"\bpartiel")
+_REJECTED = re.compile(
+    r"\b(rejet|rejete|refus|defavorable|non accept|non fonde|infonde|irrecevable|pas fonde)"
+)
+_ACCEPTED = re.compile(r"\b(accept|accord|favorable|fonde|recevable|valide|geste commercial)")
+
+
+def read_decision(text: str) -> Decision | None:
+    """acceptée / rejet partiel / rejet total, in the ways people write them; ``None`` when
+    the text is none of them (« En attente », « Non », « ? »)."""
+    folded = fold(text)
+    if not folded:
+        return None
+    if _PARTIAL.search(folded):  # rejet partiel, partiellement acceptée / rejetée
+        return Decision.PARTIAL_REJECTION
+    if _REJECTED.search(folded):
+        return Decision.TOTAL_REJECTION
+    if _ACCEPTED.search(folded):
+        return Decision.ACCEPTED
+    return None
+
+
+# --- words in date columns ---------------------------------------------------------------------
+
+#: Words that, in a date column, say the step is not done yet (the entry stays open).
+OPEN_WORDS: frozenset[str] = frozenset(
+    {
+        "en cours",
+        "encours",
+        "non",
+        "no",
+        "n",
+        "-",
+        "--",
+        "?",
+        "??",
+        "/",
+        "...",
+        "voir mail",
+        "voir e-mail",
+        "voir email",
+        "voir courriel",
+        "a faire",
+        "a voir",
+        "en attente",
+        "attente",
+        "pas encore",
+        "non clos",
+        "non cloture",
+        "non traite",
+        "ouvert",
+        "nc",
+        "na",
+        "n/a",
+        "tbd",
+        "a definir",
+        "a completer",
+    }
+)
+_OPEN_PREFIXES = ("en cours", "en attente", "a faire", "voir ", "pas encore", "non ")
+
+#: Words that, in a date column, say the step is done, without giving its date.
+CLOSED_WORDS: frozenset[str] = frozenset(
+    {
+        "cloture",
+        "cloturee",
+        "clotures",
+        "clos",
+        "close",
+        "fait",
+        "faite",
+        "fini",
+        "termine",
+        "terminee",
+        "oui",
+        "ok",
+        "solde",
+        "soldee",
+        "regle",
+        "reglee",
+        "traite",
+        "traitee",
+        "envoye",
+        "envoyee",
+        "repondu",
+    }
+)
+
+#: The same closed words as typed with their accents, for the highlighting rules' formula
+#: (Excel compares text ignoring case, but not accents).
+CLOSED_WORDS_TYPED: tuple[str, ...] = (
+    "clôturé",
+    "clôturée",
+    "cloturé",
+    "cloturée",
+    "clôture",
+    "cloture",
+    "clos",
+    "close",
+    "fait",
+    "faite",
+    "fini",
+    "terminé",
+    "terminée",
+    "termine",
+    "oui",
+    "ok",
+    "soldé",
+    "soldée",
+    "réglé",
+    "réglée",
+    "traité",
+    "traitée",
+    "envoyé",
+    "envoyée",
+    "répondu",
+)
+
+
+def is_open_word(text: str) -> bool:
+    """« en cours », « non », « - », « voir mail »…: not done yet."""
+    folded = fold(text)
+    return folded in OPEN_WORDS or (
+        folded.startswith(_OPEN_PREFIXES) and not is_closed_word(text)
+    )
+
+
+def is_closed_word(text: str) -> bool:
+    """« clôturé », « fait », « oui »…: done, but the date is missing."""
+    return fold(text) in CLOSED_WORDS
+
+
+def date_word(value: object) -> str | None:
+    """What a non-date value of a date column says: ``"open"``, ``"closed"`` or ``None``
+    (not a word of either table: an unreadable date)."""
+    if not isinstance(value, str):
+        return None
+    if is_closed_word(value):
+        return "closed"
+    if is_open_word(value):
+        return "open"
+    return None
+
+
+# --- means of redress ----------------------------------------------------------------------
+
+#: What people type in « Voies de recours indiquées » to say that none were given.
+NO_REDRESS_WORDS: frozenset[str] = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "0",
+        "n",
+        "non",
+        "no",
+        "aucun",
+        "aucune",
+        "neant",
+        "faux",
+        "false",
+        "nc",
+        "na",
+        "n/a",
+        "sans",
+        "?",
+        "a faire",
+        "en attente",
+        "en cours",
+        "pas encore",
+        "non communique",
+        "non communiquee",
+        "non communiques",
+        "non communiquees",
+        "non indique",
+        "non indiquee",
+        "non indiques",
+        "non indiquees",
+        "non precise",
+        "non precisees",
+        "pas indique",
+        "pas indiquees",
+    }
+)
+_NO_REDRESS_PREFIXES = ("non ", "pas ", "aucun", "a faire", "a envoyer", "en attente", "oubli")
+
+
+@lru_cache(maxsize=1024)  # a register repeats the same few wordings
+def redress_given(text: str | None) -> bool:
+    """True when the cell says means of redress were given (anything but empty, « non »,
+    « NC », « néant », « non communiquées », « à faire »…)."""
+    if text is None:
+        return False
+    folded = fold(text)
+    if folded in NO_REDRESS_WORDS or set(folded) <= {"-", " ", ".", "?"}:
+        return False
+    return not folded.startswith(_NO_REDRESS_PREFIXES)

@@ -1,0 +1,426 @@
+"""Look at a package before anything inflates it: refuse bombs, DTDs and duplicate parts, and
+find the worksheets whose cells spread absurdly far (a stray cell typed at ``XFD1048576``).
+
+``inspect_package`` is cheap enough to run on every command: it reads the zip's central
+directory (declared sizes) and the first bytes of each XML part (the prolog, where a DTD would
+be, and a worksheet's ``<dimension>``). Only a worksheet whose dimension is missing or claims a
+huge range is read further (``scan_extent``): python-calamine allocates one cell per position
+of the range its cells span, so one far cell costs hundreds of GiB and aborts the process.
+``trimmed_parts`` then gives copies of those sheets without the cells far from the table, for
+the reader to parse instead; the file itself is only read.
+
+Declared sizes are enough to bound what is inflated: both ``zipfile`` and python-calamine's zip
+reader stop with an error as soon as a member inflates past its declared size.
+
+``validate_members`` is the update's stricter check: every member inflates to its declared
+size with the right CRC, so that a part copied as-is cannot fail our own verification later.
+
+Only the standard library: the command line runs ``inspect_package`` in its prefetch thread.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DamagedFileError, UnreadableFileError
+
+#: Uncompressed size above which one part is refused: no real register comes near it.
+PART_LIMIT = 2 << 30
+#: Uncompressed size of all parts together above which the package is refused.
+TOTAL_LIMIT = 4 << 30
+#: A part above RATIO_FROM bytes that inflates more than RATIO_LIMIT times is a bomb; real
+#: parts stay below ~100 × (a sheet of empty styled cells is ~12 ×).
+RATIO_LIMIT = 250
+RATIO_FROM = 64 << 20
+#: How much of an XML part is read to find its root element (prolog, DTD, dimension).
+PROLOG_LIMIT = 64 << 10
+#: A worksheet whose range covers more cells than this has its real extent scanned.
+SCAN_CELLS = 20_000_000
+#: The most cells a sheet may span once stray far cells are left out.
+MAX_CELLS = 60_000_000
+#: Cells beyond a gap of this many empty rows (columns) after the table are stray.
+ROW_GAP = 10_000
+COLUMN_GAP = 256
+_CHUNK = 1 << 20
+
+_XML_SUFFIXES = (".xml", ".rels")
+_ROOT_RE = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION_RE = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
+_SHEET_DATA_RE = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+_RANGE_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
+_REF_RE = re.compile(rb"\sr\s*=\s*[\"']\s*\$?([A-Z]{0,3})\$?([0-9]{1,7})\s*[\"']")
+_ROW_RE = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?row>)", re.DOTALL)
+_ROW_NUMBER_RE = re.compile(rb"^<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*[\"']\s*([0-9]+)")
+_CELL_RE = re.compile(
+    rb"<(?:[\w.-]+:)?c\b[^>]*?\sr\s*=\s*[\"']\s*\$?([A-Z]{1,3})\$?([0-9]+)\s*[\"'][^>]*?"
+    rb"(?:/>|>.*?</(?:[\w.-]+:)?c>)",
+    re.DOTALL,
+)
+_MAX_ROWS = 1_048_576
+_MAX_COLUMNS = 16_384
+
+
+def _size(n: int) -> str:
+    """A size in French units: « 3,2 Go », « 540 Mo »."""
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):.1f} Go".replace(".", ",")
+    return f"{max(1, round(n / (1 << 20)))} Mo"
+
+
+def damaged(file: Path, part: str, detail: str) -> DamagedFileError:
+    """« le classeur … est abîmé : detail (partie « part ») » and what to do, exit 2."""
+    return DamagedFileError(
+        f"le classeur « {file.name} » est abîmé : {detail} (partie « {part} »). Restaurez une "
+        "sauvegarde, ou ouvrez-le dans Excel qui proposera de le réparer, puis enregistrez-le "
+        "au format .xlsx et relancez la commande.",
+        path=file,
+    )
+
+
+def _bomb(file: Path, part: str, size: int) -> DamagedFileError:
+    return DamagedFileError(
+        f"le classeur « {file.name} » est abîmé ou piégé : sa partie « {part} » se décompresse "
+        f"en {_size(size)}, bien plus qu'aucun classeur réel. suivi_xlsx refuse de l'ouvrir ; "
+        "restaurez une sauvegarde ou demandez l'original à son auteur.",
+        path=file,
+    )
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for char in letters.upper():
+        n = n * 26 + ord(char) - 64
+    return n - 1
+
+
+def range_cells(ref: str) -> tuple[int, int, int, int] | None:
+    """``A1:XFD1048576`` → (first row, first column, last row, last column), 1-based rows and
+    0-based columns; ``None`` when it is not a range."""
+    match = _RANGE_RE.match(ref.strip())
+    if match is None:
+        return None
+    a_col, a_row, b_col, b_row = match.groups()
+    rows = (int(a_row), int(b_row or a_row))
+    cols = (_column_index(a_col), _column_index(b_col or a_col))
+    return min(rows), min(cols), max(rows), max(cols)
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return (box[2] - box[0] + 1) * (box[3] - box[1] + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """What ``inspect_package`` found: the worksheet parts whose real extent must be scanned
+    (dimension missing or huge)."""
+
+    to_scan: tuple[str, ...]
+
+
+_cache: dict[tuple[str, int, int], Inspection] = {}
+
+
+def _stamp(path: Path) -> tuple[str, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.abspath(path), info.st_size, info.st_mtime_ns)
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile | None:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None  # the reader says what is wrong with it
+
+
+def inspect_package(path: Path) -> Inspection:
+    """Refuse (``DamagedFileError``) a package with duplicate parts, a part or a total that
+    inflates absurdly, or an XML part with a DTD; return the worksheets to scan. A file that
+    is not a readable zip is left to the reader, which explains it. Results are cached per
+    file version: the command line's prefetch and the reader both ask."""
+    stamp = _stamp(path)
+    if stamp is not None and stamp in _cache:
+        return _cache[stamp]
+    package = _open_zip(path)
+    if package is None:
+        return Inspection(())
+    with package:
+        check_declared(path, package)
+        to_scan: list[str] = []
+        for info in package.infolist():
+            if not info.filename.lower().endswith(_XML_SUFFIXES) or info.file_size == 0:
+                continue
+            try:
+                head = _prolog(package, info)
+            except _Unreadable:
+                continue  # a part nobody may need; the reader says so if it does
+            kind = _check_prolog(path, info.filename, head)
+            if kind is not None and _needs_scan(head):
+                to_scan.append(info.filename)
+    result = Inspection(tuple(to_scan))
+    if stamp is not None:
+        _cache.clear()  # one file at a time: keep the cache tiny
+        _cache[stamp] = result
+    return result
+
+
+def check_declared(path: Path, package: zipfile.ZipFile) -> None:
+    """Duplicate part names and declared sizes, from the central directory alone."""
+    seen: set[str] = set()
+    total = 0
+    for info in package.infolist():
+        folded = info.filename.replace("\\", "/").lower()
+        if folded in seen:
+            raise damaged(path, info.filename, "deux parties du fichier portent ce même nom")
+        seen.add(folded)
+        size = info.file_size
+        total += size
+        ratio_bomb = size > RATIO_FROM and size > RATIO_LIMIT * max(info.compress_size, 1)
+        if size > PART_LIMIT or ratio_bomb:
+            raise _bomb(path, info.filename, size)
+    if total > TOTAL_LIMIT:
+        raise DamagedFileError(
+            f"le classeur « {path.name} » est abîmé ou piégé : il se décompresse en "
+            f"{_size(total)}, bien plus qu'aucun classeur réel. suivi_xlsx refuse de l'ouvrir.",
+            path=path,
+        )
+
+
+class _Unreadable(Exception):
+    """A member that cannot be inflated (bad header, CRC, method, encryption)."""
+
+
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+)
+
+
+def _prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The start of an XML part, up to its root element's name (at most PROLOG_LIMIT)."""
+    try:
+        with package.open(info) as stream:
+            head = stream.read(4096)
+            while len(head) < PROLOG_LIMIT and _ROOT_RE.search(_ascii(head)) is None:
+                more = stream.read(16384)
+                if not more:
+                    break
+                head += more
+            # A worksheet's dimension comes after its first few elements: read on a little.
+            if _SHEET_DATA_RE.search(_ascii(head)) is None and len(head) < PROLOG_LIMIT:
+                head += stream.read(PROLOG_LIMIT - len(head))
+    except _MEMBER_ERRORS as error:
+        raise _Unreadable(str(error)) from error
+    return head
+
+
+def _ascii(head: bytes) -> bytes:
+    """UTF-16 markup as bytes the patterns can read (ASCII markup is all they look for)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.replace(b"\x00", b"")
+    return head
+
+
+def _check_prolog(path: Path, part: str, head: bytes) -> bytes | None:
+    """Refuse a DTD or a part with no XML root; the root element's local name otherwise."""
+    text = _ascii(head)
+    root = _ROOT_RE.search(text)
+    if _DTD_RE.search(text, 0, root.start() if root else len(text)):
+        raise damaged(
+            path, part, "une partie XML contient une DTD (déclaration <!DOCTYPE> ou <!ENTITY>), "
+            "ce qu'un classeur Excel ne contient jamais"
+        )
+    if root is None:
+        if len(head) >= PROLOG_LIMIT or not text.strip():
+            raise damaged(path, part, "une partie XML ne contient pas de XML lisible")
+        return None
+    return root.group(2)
+
+
+def _needs_scan(head: bytes) -> bool:
+    """A worksheet whose dimension is missing or spans more than SCAN_CELLS cells."""
+    text = _ascii(head)
+    if _SHEET_DATA_RE.search(text) is None and b"worksheet" not in text[:4096]:
+        return False
+    if _SHEET_DATA_RE.search(text) is None and len(head) < PROLOG_LIMIT:
+        return False  # a worksheet part without cells (a chart sheet's twin, an empty shell)
+    found = _DIMENSION_RE.search(text)
+    box = range_cells(found.group(1).decode("ascii", "replace")) if found else None
+    return box is None or _area(box) > SCAN_CELLS
+
+
+def _inflate(package: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's bytes, a chunk at a time (bounded by its declared size: see module doc)."""
+    with package.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """Where a worksheet's cells really are."""
+
+    rows: bytearray  # rows[n] == 1 when row n holds a cell
+    columns: bytearray  # columns[c] == 1 when column c (0-based) holds a cell
+
+    @property
+    def box(self) -> tuple[int, int, int, int] | None:
+        first_row, last_row = _used_bounds(self.rows)
+        first_col, last_col = _used_bounds(self.columns)
+        if first_row < 0 or first_col < 0:
+            return None
+        return first_row, first_col, last_row, last_col
+
+    def table(self) -> tuple[int, int, int, int] | None:
+        """The box of the table: from the first used row (column) up to the first gap of more
+        than ROW_GAP empty rows (COLUMN_GAP columns); what lies beyond is stray."""
+        box = self.box
+        if box is None:
+            return None
+        last_row = _before_gap(self.rows, box[0], ROW_GAP)
+        last_col = _before_gap(self.columns, box[1], COLUMN_GAP)
+        return box[0], box[1], last_row, last_col
+
+
+def _used_bounds(flags: bytearray) -> tuple[int, int]:
+    first = flags.find(1)
+    return (first, flags.rfind(1)) if first >= 0 else (-1, -1)
+
+
+def _before_gap(flags: bytearray, first: int, gap: int) -> int:
+    last = first
+    while True:
+        following = flags.find(1, last + 1)
+        if following < 0 or following - last > gap:
+            return last
+        last = following
+
+
+def scan_extent(package: zipfile.ZipFile, part: str) -> Extent:
+    """Rows and columns that hold cells, streaming through the part (bounded memory)."""
+    rows = bytearray(_MAX_ROWS + 2)
+    columns = bytearray(_MAX_COLUMNS + 1)
+    carry = b""
+    for chunk in _inflate(package, part):
+        text = carry + chunk
+        cut = text.rfind(b">") + 1  # never split an attribute between chunks
+        carry = text[cut:]
+        for letters, digits in _REF_RE.findall(text, 0, cut):
+            number = int(digits)
+            if not 0 < number <= _MAX_ROWS:
+                continue
+            rows[number] = 1
+            if letters:
+                column = _column_index(letters.decode("ascii"))
+                if column < _MAX_COLUMNS:
+                    columns[column] = 1
+    return Extent(rows, columns)
+
+
+@dataclass(frozen=True, slots=True)
+class Trimmed:
+    """A worksheet part without its stray far cells, and which cells were left out."""
+
+    part: str
+    data: bytes
+    left_out: tuple[str, ...]  # references of the cells left out, e.g. ``XFD1048576``
+    count: int  # how many cells were left out
+
+
+def trim_sheet(path: Path, package: zipfile.ZipFile, part: str) -> Trimmed | None:
+    """The part without the cells outside its table, when its cells span more than
+    SCAN_CELLS; ``None`` when it needs no trimming. Refuses (``UnreadableFileError``) a sheet
+    whose table itself spans more than MAX_CELLS."""
+    extent = scan_extent(package, part)
+    box = extent.box
+    if box is None or _area(box) <= SCAN_CELLS:
+        return None
+    table = extent.table()
+    assert table is not None
+    if _area(table) > MAX_CELLS:
+        rows, cols = table[2] - table[0] + 1, table[3] - table[1] + 1
+        raise UnreadableFileError(
+            f"une feuille de « {path.name} » (partie « {part} ») s'étend sur {rows} lignes × "
+            f"{cols} colonnes remplies, trop pour être lue : supprimez les lignes et colonnes "
+            "inutiles (ou déplacez le registre dans un classeur à part), enregistrez, puis "
+            "relancez la commande.",
+            path=path,
+        )
+    data = b"".join(_inflate(package, part))
+    left_out: list[str] = []
+    first_row, first_col, last_row, last_col = table
+
+    def cell(match: re.Match[bytes]) -> bytes:
+        number = int(match.group(2))
+        column = _column_index(match.group(1).decode("ascii"))
+        if first_row <= number <= last_row and first_col <= column <= last_col:
+            return match.group(0)
+        left_out.append(f"{match.group(1).decode('ascii')}{number}")
+        return b""
+
+    def row(match: re.Match[bytes]) -> bytes:
+        text = match.group(0)
+        found = _ROW_NUMBER_RE.match(text)
+        if found is not None and first_row <= int(found.group(1)) <= last_row:
+            refs = _REF_RE.findall(text)
+            columns = [_column_index(a.decode("ascii")) for a, _ in refs if a]
+            if not columns or (first_col <= min(columns) and max(columns) <= last_col):
+                return text  # the common case: a row of the table, kept as it is
+        return _CELL_RE.sub(cell, text)
+
+    trimmed = _ROW_RE.sub(row, data)
+    trimmed = _DIMENSION_RE.sub(
+        lambda m: m.group(0).replace(m.group(1), _box_ref(table).encode("ascii")), trimmed, 1
+    )
+    return Trimmed(part, trimmed, tuple(left_out[:5]), len(left_out))
+
+
+def _box_ref(box: tuple[int, int, int, int]) -> str:
+    def letters(index: int) -> str:
+        out = ""
+        n = index + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            out = chr(65 + rem) + out
+        return out
+
+    return f"{letters(box[1])}{box[0]}:{letters(box[3])}{box[2]}"
+
+
+def validate_members(path: Path, package: zipfile.ZipFile) -> None:
+    """Every member inflates, to its declared size, with the right CRC: what the update copies
+    as-is and verifies afterwards. ``DamagedFileError`` names the first broken part."""
+    check_declared(path, package)
+    for info in package.infolist():
+        try:
+            with package.open(info) as stream:
+                while stream.read(_CHUNK):
+                    pass
+        except _MEMBER_ERRORS as error:
+            raise damaged(path, info.filename, _member_problem(error)) from error
+
+
+def _member_problem(error: BaseException) -> str:
+    text = str(error).lower()
+    if "crc" in text:
+        return "une partie ne correspond plus à sa somme de contrôle (copie altérée)"
+    if isinstance(error, NotImplementedError) or "compression" in text:
+        return "une partie est compressée d'une façon qu'Excel n'utilise pas"
+    if "encrypt" in text or "password" in text:
+        return "une partie est chiffrée"
+    return "une partie est tronquée ou illisible"
