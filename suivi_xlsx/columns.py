@@ -86,13 +86,19 @@ def _match(words: Sequence[str]) -> Column | None:
         return None
     first = words[0]
     wordset = set(words)
-    if first == "suivi" or _has(words, "comment", "historique"):
+    if first == "suivi" and len(words) > 1 and words[1] == "par":  # « Suivi par »: a person
+        return Column.OWNER
+    if first == "suivi" or _has(words, "comment", "historique", "observation"):
         return Column.FOLLOW_UP
     if _has(words, "justif", "preuve", "piece"):
         return Column.EVIDENCE
-    if _has(words, "clotur", "clos", "fermeture"):
+    if _has(words, "clotur", "clos", "clot", "fermeture", "ferme") or (
+        "date" in wordset and "fin" in wordset
+    ):
         return Column.CLOSED_ON
-    if _has(words, "echeance") or ("date" in wordset and "limite" in wordset):
+    if _has(words, "echeance") or first in ("ech", "delai") or (
+        "date" in wordset and "limite" in wordset
+    ):
         return Column.DUE_DATE
     if _has(words, "accuse") or "ar" in wordset:
         return Column.ACK_DATE
@@ -110,21 +116,24 @@ def _match(words: Sequence[str]) -> Column | None:
         return Column.PARTIES
     if _has(words, "personne") and _has(words, "vise", "concern"):
         return Column.PERSONS
-    if _has(words, "charge", "responsable", "pilote", "referent"):
+    if _has(words, "charge", "responsable", "pilote", "referent", "gestionnaire") or first in (
+        "resp",
+        "traite",
+    ):
         return Column.OWNER
     if _has(words, "produit", "service", "contrat", "prestation"):
         return Column.PRODUCT
-    if _has(words, "origine") or len(wordset & {"fs", "qs", "pa"}) >= 2:
+    if _has(words, "origine") or first in ("orig", "type") or len(wordset & {"fs", "qs", "pa"}) >= 2:
         return Column.ORIGIN
     if "ordre" in wordset or (first == "numero" and not wordset & _PHONE_WORDS):
         return Column.ORDER_NUMBER
-    if first in ("ref", "reference"):
+    if first in ("ref", "reference", "references"):
         return Column.ORDER_NUMBER
     if _has(words, "objet", "motif", "sujet"):
         return Column.SUBJECT
-    if _has(words, "emetteur", "client", "reclamant", "demandeur", "eleve", "prenom") or (
-        first == "nom"
-    ):
+    if _has(
+        words, "emetteur", "client", "reclamant", "demandeur", "eleve", "prenom", "plaignant"
+    ) or (first == "nom"):
         return Column.ISSUER
     if first in ("annee", "exercice", "an"):
         return Column.YEAR
@@ -164,8 +173,15 @@ class HeaderMatch:
         return seed - 1 >= MIN_OTHER_SEED_COLUMNS
 
 
-def match_header(cells: Sequence[object]) -> tuple[dict[Column, int], dict[int, str]]:
-    """Recognise one row taken as a header: column → position (leftmost wins) and the texts."""
+Aliases = Mapping[str, Column]  # the user's own wordings (normalised) → column
+_NO_ALIASES: Aliases = MappingProxyType({})
+
+
+def match_header(
+    cells: Sequence[object], aliases: Aliases = _NO_ALIASES
+) -> tuple[dict[Column, int], dict[int, str]]:
+    """Recognise one row taken as a header: column → position (leftmost wins) and the texts.
+    A wording declared in the settings sheet (``aliases``) wins over the usual ones."""
     columns: dict[Column, int] = {}
     headers: dict[int, str] = {}
     for position, value in enumerate(cells):
@@ -175,7 +191,9 @@ def match_header(cells: Sequence[object]) -> tuple[dict[Column, int], dict[int, 
             if not value.strip():
                 continue
             headers[position] = value
-            column = recognize(value)
+            column = aliases.get(normalize(value)) if aliases else None
+            if column is None:
+                column = recognize(value)
             if column is not None and column not in columns:
                 columns[column] = position
         else:
@@ -183,23 +201,85 @@ def match_header(cells: Sequence[object]) -> tuple[dict[Column, int], dict[int, 
     return columns, headers
 
 
+def _is_header_row(cells: Sequence[object], aliases: Aliases) -> dict[Column, int] | None:
+    """The columns a row names when it is made only of header wordings (the second row of a
+    two-row header: « Échéance | Clôture » under a merged « Dates »), else ``None``."""
+    columns, headers = match_header(cells, aliases)
+    if not columns or len(columns) < len(headers) / 2:
+        return None
+    from .values import parse_date_text
+
+    for position in headers:
+        value = cells[position]
+        if not isinstance(value, str):
+            return None
+        try:  # a date typed as text: a data row, not a header
+            parse_date_text(value)
+        except ValueError:
+            continue
+        return None
+    return columns
+
+
 def find_header(
-    rows: Iterable[Sequence[object]], *, limit: int = HEADER_SEARCH_ROWS
+    rows: Sequence[Sequence[object]],
+    *,
+    limit: int = HEADER_SEARCH_ROWS,
+    aliases: Aliases = _NO_ALIASES,
 ) -> HeaderMatch | None:
     """The first row among the first ``limit`` whose columns make a register; failing that,
     the row that recognises the most columns (the first on a tie), for messages; ``None`` when
     no row names any column. Rows below a register's header are data: they are not looked at
-    (names and comments would only cost time to recognise)."""
+    (names and comments would only cost time to recognise).
+
+    A header on two rows (a merged group title such as « Dates » above « Échéance |
+    Clôture ») is read as one: the second row's wordings fill the columns the first does not
+    name, and ``index`` is the second row's, so that data starts below it.
+    """
     best: HeaderMatch | None = None
     for index, cells in enumerate(rows):
         if index >= limit:
             break
-        columns, headers = match_header(cells)
+        columns, headers = match_header(cells, aliases)
         if columns and (best is None or len(columns) > len(best.columns)):
             best = HeaderMatch(index, MappingProxyType(columns), MappingProxyType(headers))
             if best.is_register:
                 break
-    return best
+    if best is None or not best.is_register or best.index + 1 >= min(len(rows), limit):
+        return best
+    below = rows[best.index + 1]
+    more = _is_header_row(below, aliases)
+    if more is None:
+        return best
+    columns = dict(best.columns)
+    headers = dict(best.headers)
+    taken = set(columns.values())
+    for column, position in more.items():
+        if column not in columns and position not in taken:
+            columns[column] = position
+    for position, value in enumerate(below):
+        if isinstance(value, str) and value.strip():
+            headers[position] = f"{headers[position]} / {value}" if position in headers else value
+    return HeaderMatch(best.index + 1, MappingProxyType(columns), MappingProxyType(headers))
+
+
+def sniff_column(values: Sequence[object]) -> Column | None:
+    """The column a header-less (or unknown-header) column is, by its content, when that is
+    unambiguous: nearly all its values are FS/QS/PA (the origin) or order numbers
+    ``aa.agence.nnn`` (the order number)."""
+    from .numbering import parse_loose_order_number
+    from .vocabulary import read_origin
+
+    texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    if len(texts) < 3 or len(texts) < len([v for v in values if v not in (None, "")]) * 0.9:
+        return None
+    origins = sum(1 for text in texts if (read := read_origin(text)) is not None and read[1])
+    if origins >= 0.9 * len(texts):
+        return Column.ORIGIN
+    numbers = sum(1 for text in texts if parse_loose_order_number(text) is not None)
+    if numbers >= 0.9 * len(texts):
+        return Column.ORDER_NUMBER
+    return None
 
 
 def missing_columns(columns: Iterable[Column]) -> tuple[Column, ...]:

@@ -209,7 +209,7 @@ CODES: Mapping[str, CodeSpec] = _table(
     CodeSpec(
         "origine-a-corriger",
         _W,
-        "Origine « {valeur} » lue comme {code} : écrivez {code}.",
+        "Origine « {valeur} » lue comme {origine} : écrivez {origine}.",
         "origine écrite en toutes lettres (« Réclamation » pour FS…)",
     ),
     CodeSpec(
@@ -223,6 +223,40 @@ CODES: Mapping[str, CodeSpec] = _table(
         _W,
         "Décision « {valeur} » illisible : indiquez {formulations}.",
         "décision autre qu'acceptée, rejet partiel ou rejet total",
+    ),
+    CodeSpec(
+        "reponse-manquante",
+        _W,
+        "Réclamation {quand} sans « Réponse apportée » : notez la réponse donnée au client.",
+        "réclamation répondue ou clôturée sans réponse apportée notée (si la colonne existe)",
+    ),
+    CodeSpec(
+        "action-corrective-manquante",
+        _W,
+        "Dysfonctionnement relevé (« {dysfonctionnement} ») sans action corrective : "
+        "notez-la dans « Actions correctives » ou dans une fiche PA qui cite {numero}.",
+        "réclamation avec dysfonctionnement, sans action corrective ni fiche PA qui la cite",
+    ),
+    CodeSpec(
+        "suivi-sans-date",
+        _W,
+        "Suivi sans date (« {extrait} ») : notez la date de chaque étape (jj/mm/aaaa).",
+        "commentaire de suivi sans aucune date",
+    ),
+    CodeSpec(
+        "client-sans-nouvelles",
+        _W,
+        "Réclamation en cours : dernière étape datée le {date} ({depuis}), au-delà de "
+        "{intervalle} sans nouvelles pour le client. Informez-le et notez la date dans Suivi.",
+        "réclamation en cours dont la dernière étape datée remonte à plus de 30 jours "
+        "(Paramètres)",
+    ),
+    CodeSpec(
+        "responsable-non-habilite",
+        _W,
+        "« {nom} » n'est pas dans la liste des personnes habilitées à répondre aux "
+        "réclamations (Paramètres : {habilites}).",
+        "réclamation confiée à une personne absente de la liste des personnes habilitées",
     ),
 )
 

@@ -14,7 +14,9 @@ rest of the program is loaded.
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from functools import partial
 
@@ -61,6 +63,7 @@ class SheetParser:
         self._cursor = 0  # position of the next sheet the caller will take
         self._closing = False
         self._changed = threading.Condition()
+        _progress.started = time.monotonic()  # progress counts from the start of reading
         self._thread = threading.Thread(target=self._run, name="suivi-lecture", daemon=True)
         self._thread.start()
 
@@ -87,6 +90,7 @@ class SheetParser:
     def sheet(self, name: str) -> CalamineSheet:
         """The parsed sheet ``name``, after those already taken; waits for it if need be."""
         position = self.names.index(name, self._cursor)  # ValueError: not ahead
+        _progress.sheet(name)
         with self._changed:
             self._cursor = position
             for skipped in [p for p in self._parsed if p < position]:
@@ -102,12 +106,50 @@ class SheetParser:
 
     def close(self) -> None:
         """Stop parsing, wait for the thread, close the workbook."""
+        _progress.done()
         with self._changed:
             self._closing = True
             self._changed.notify_all()
         self._thread.join()
         self._parsed.clear()
         self.workbook.close()
+
+
+class _Progress:
+    """« Lecture de la feuille … » on stderr, for long reads only, and only when stderr is a
+    terminal: nothing for short runs, pipes, files or programs reading our output."""
+
+    _AFTER = 1.5  # seconds before the first line: short runs print nothing
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def sheet(self, name: str) -> None:
+        if time.monotonic() - self.started < self._AFTER:
+            return
+        stream = sys.stderr
+        try:
+            if stream is None or not stream.isatty():
+                return
+            printable = "".join(c if c.isprintable() else "?" for c in name)
+            stream.write(f"\rLecture de la feuille « {printable[:60]} »…\x1b[K")
+            stream.flush()
+            self.shown = True
+        except (OSError, ValueError):  # a closed or odd stream: progress is optional
+            return
+
+    def done(self) -> None:
+        if self.shown:
+            self.shown = False
+            try:
+                sys.stderr.write("\r\x1b[K")
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                return
+
+
+_progress = _Progress()
 
 
 class _Prefetch:
@@ -124,8 +166,16 @@ class _Prefetch:
 
     def _open(self) -> None:
         try:
+            from pathlib import Path
+
             from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+            from .xlsx.guard import inspect_package
+
+            # Never let calamine inflate a bomb or a far-flung sheet: such files are left to
+            # the reader, which refuses them or reads a trimmed copy.
+            if inspect_package(Path(self.path)).to_scan:
+                raise LookupError("sheets to trim")
             workbook = CalamineWorkbook.from_path(self.path)
             metadata = workbook.sheets_metadata
             self.sheet_names = tuple(meta.name for meta in metadata)
@@ -159,6 +209,10 @@ def start_prefetch(arguments: Sequence[str]) -> None:
     line), if any. Never fails: at worst the work is wasted."""
     global _prefetched
     _prefetched = None  # a previous one (a library caller's) is simply dropped
+    if not os.environ.get("SUIVI_DEBUG"):
+        # A Rust panic in the reader (an absurd date) is reported in French by the reader;
+        # a Rust backtrace on the user's terminal would only frighten.
+        os.environ["RUST_BACKTRACE"] = "0"
     for argument in arguments:
         if argument.lower().endswith(_WORKBOOK_SUFFIXES) and os.path.isfile(argument):
             stamp = _stamp(argument)

@@ -15,13 +15,21 @@ import dataclasses
 import os
 import re
 import stat
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, islice, repeat, starmap
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .columns import HEADER_SEARCH_ROWS, HeaderMatch, find_header, normalize
+from .columns import (
+    HEADER_SEARCH_ROWS,
+    Aliases,
+    HeaderMatch,
+    find_header,
+    normalize,
+    sniff_column,
+)
 from .errors import NoRegisterError, UnreadableFileError
 from .gcpause import gc_paused
 from .model import (
@@ -35,9 +43,10 @@ from .model import (
     RegisterSheet,
     Settings,
 )
-from .numbering import is_valid_agency, parse_order_number
-from .parsing import SheetParser, take_prefetched
-from .values import FIELDS, converter, number_text, plain, to_bool, to_text
+from .numbering import OrderNumber, is_valid_agency, parse_loose_order_number, parse_order_number
+from .parsing import SheetParser, is_settings_sheet, reading_order, take_prefetched
+from .rowkinds import RowKind, classify_row
+from .values import FIELDS, LENIENT, converter, number_text, plain, to_bool, to_text
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
@@ -138,6 +147,10 @@ def check_file(path: Path) -> None:
                 f"le fichier « {path.name} » est un classeur binaire (.xlsb), que suivi_xlsx ne "
                 f"lit pas : ouvrez-le dans Excel et {_SAVE_AS_XLSX}.",
             )
+        # Bombs, DTDs and duplicate parts are refused before anything inflates them.
+        from .xlsx.guard import inspect_package
+
+        inspect_package(path)
         return
     if suffix in (".csv", ".txt", ".tsv") or _looks_like_text(head):
         raise _unreadable(
@@ -167,11 +180,55 @@ def _latin1_text(head: bytes) -> bool:
     return all(byte >= 32 or byte in (9, 10, 13) for byte in head)
 
 
-def _calamine_error(path: Path, error: Exception) -> UnreadableFileError:
-    """A French message for what python-calamine could not read."""
+def _is_reader_failure(error: BaseException) -> bool:
+    """python-calamine's errors, and the Rust panics pyo3 raises as ``PanicException`` (a
+    ``BaseException``: an absurd date serial, an impossible range…)."""
+    kind = type(error)
+    return kind.__name__ == "PanicException" or kind.__module__.startswith("python_calamine")
+
+
+# python-calamine's details, in plain French (the first that matches).
+_READER_DETAILS = (
+    ("out of bounds", "une date ou une durée hors de toute date possible"),
+    ("out of range", "une date ou une durée hors de toute date possible"),
+    ("larger than its declared", "une partie est plus grande qu'annoncé"),
+    ("deflate", "une partie compressée est tronquée ou altérée"),
+    ("crc", "une partie ne correspond plus à sa somme de contrôle"),
+    ("invalid checksum", "une partie ne correspond plus à sa somme de contrôle"),
+    ("row component", "une référence de cellule est incomplète"),
+    ("column component", "une référence de cellule est incomplète"),
+    ("range", "une référence de cellule ou de plage est invalide"),
+    ("xml", "le contenu XML d'une feuille est invalide"),
+    ("utf", "un texte est mal encodé"),
+    ("encoding", "un texte est mal encodé"),
+    ("not found", "une partie attendue manque"),
+    ("missing", "une partie attendue manque"),
+    ("shared string", "la liste des textes partagés est incohérente"),
+)
+
+
+def _plain_detail(error: BaseException) -> str:
+    """What went wrong, in French words rather than the reader's English details."""
+    text = str(error).lower()
+    for needle, french in _READER_DETAILS:
+        if needle in text:
+            return french
+    return "contenu inattendu"
+
+
+def _calamine_error(path: Path, error: BaseException) -> UnreadableFileError:
+    """A French message for what python-calamine could not read (or panicked on)."""
     kind = type(error).__name__
     if kind == "PasswordError":
         return _encrypted(path)
+    if kind == "PanicException":
+        return _unreadable(
+            path,
+            f"le fichier « {path.name} » n'a pas pu être lu : il contient "
+            f"{_plain_detail(error)} (par exemple une cellule au format date qui contient un "
+            "nombre immense ou négatif, affichée « ##### » dans Excel). Corrigez ou effacez "
+            "cette cellule dans Excel, enregistrez, puis relancez la commande.",
+        )
     if kind == "ZipError":
         return _unreadable(
             path,
@@ -179,11 +236,11 @@ def _calamine_error(path: Path, error: Exception) -> UnreadableFileError:
             "copie interrompue ?) : restaurez une sauvegarde, ou ouvrez-le dans Excel qui "
             f"proposera de le réparer, puis {_SAVE_AS_XLSX}.",
         )
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else kind
     return _unreadable(
         path,
-        f"le fichier « {path.name} » n'a pas pu être lu comme un classeur Excel ({detail}) : "
-        f"ouvrez-le dans Excel puis {_SAVE_AS_XLSX}.",
+        f"le fichier « {path.name} » n'a pas pu être lu comme un classeur Excel "
+        f"({_plain_detail(error)}) : ouvrez-le dans Excel, qui proposera peut-être de le "
+        f"réparer, puis {_SAVE_AS_XLSX}.",
     )
 
 
@@ -264,6 +321,8 @@ def _read_entries(
     first_row: int,
     match: HeaderMatch,
     columns: MappingProxyType[Column, int],
+    *,
+    date1904: bool = False,
 ) -> list[Entry]:
     """The entries below the header. ``rows`` start right after the header, ``first_row`` is
     the Excel number of the first of them; positions are those of ``match``.
@@ -271,38 +330,54 @@ def _read_entries(
     Rows are taken a chunk at a time and converted column by column, so that the per-cell work
     runs in C: free text through ``str.strip``, other columns through a cache holding each
     distinct value's conversion (dates, origins and years repeat). A row is an entry when a
-    recognised column other than Année holds something.
+    recognised column other than Année holds something, unless it is a totals row, a note or
+    a continuation of the entry above (see ``rows.classify``); only rows without a readable
+    Date are looked at for that, so the usual row costs nothing more.
     """
     template = _defaults()
     template[_POSITION["sheet"]] = name
     template[_POSITION["columns"]] = columns
     row_pos = _POSITION["row"]
     invalid_pos = _POSITION["invalid"]
+    lenient_pos = _POSITION["lenient"]
     number_pos = _POSITION["order_number"]
+    date_pos = _POSITION["received_on"] if Column.DATE in match.columns else None
     texts: list[tuple[int, int]] = []
-    # (position in the row, position in the entry, column, converter, cache, unreadable values)
+    # (position in the row, position in the entry, column, converter, cache, unreadable values,
+    #  values read leniently, the leniency test)
     converted: list[
-        tuple[int, int, Column, Callable[[object], object], dict[object, object], set[object]]
+        tuple[
+            int,
+            int,
+            Column,
+            Callable[[object], object],
+            dict[object, object],
+            set[object],
+            set[object],
+            Callable[[object], bool] | None,
+        ]
     ] = []
     for column, index in match.columns.items():
-        convert = converter(column)
+        convert = converter(column, date1904=date1904)
         if convert is to_text or column is Column.ORDER_NUMBER:
             texts.append((index, _POSITION[FIELDS[column]]))
         else:
             position = _POSITION[FIELDS[column]]
-            converted.append((index, position, column, convert, {"": None}, set()))
+            converted.append(
+                (index, position, column, convert, {"": None}, set(), set(), LENIENT.get(column))
+            )
     content = [_POSITION[FIELDS[c]] for c in match.columns if c is not Column.YEAR]
     order_pos = _POSITION["order_text"] if Column.ORDER_NUMBER in match.columns else None
     blank = (None,) * len(content)
     make = _make_entry
     entries: list[Entry] = []
+    continuations: list[tuple[int, dict[str, str]]] = []  # (Excel row, field → text)
     iterator = iter(rows)
     while chunk := list(islice(iterator, _CHUNK)):
         count = len(chunk)
         cells = list(zip(*chunk, strict=False))  # column i of the chunk; rows share one width
         fields: list[Iterable[object]] = [repeat(default, count) for default in template]
         fields[row_pos] = range(first_row, first_row + count)
-        first_row += count
         for index, position in texts:
             try:
                 stripped: list[str | None] = list(map(str.strip, cells[index]))
@@ -310,8 +385,9 @@ def _read_entries(
                 stripped = [_text(value) for value in cells[index]]
             fields[position] = list(map(_BLANK_TO_NONE.get, stripped, stripped))
         invalid: dict[int, dict[Column, object]] = {}
+        lenient: dict[int, dict[Column, object]] = {}
         year_invalid: dict[int, object] = {}
-        for index, position, column, convert, cache, unreadable in converted:
+        for index, position, column, convert, cache, unreadable, loose, is_loose in converted:
             raw = cells[index]
             for value in set(raw).difference(cache):
                 try:
@@ -319,6 +395,9 @@ def _read_entries(
                 except ValueError:
                     cache[value] = _INVALID
                     unreadable.add(value)
+                    continue
+                if is_loose is not None and cache[value] is not None and is_loose(value):
+                    loose.add(value)
             values = list(map(cache.__getitem__, raw))
             if unreadable and not unreadable.isdisjoint(raw):
                 for i, result in enumerate(values):
@@ -328,25 +407,69 @@ def _read_entries(
                             year_invalid[i] = raw[i]
                         else:
                             invalid.setdefault(i, {})[column] = raw[i]
+            if loose and not loose.isdisjoint(raw):
+                for i, value in enumerate(raw):
+                    if value in loose:
+                        lenient.setdefault(i, {})[column] = value
             fields[position] = values
+        if order_pos is not None:
+            numbers: list[OrderNumber | None] = []
+            for i, text in enumerate(fields[order_pos]):  # type: ignore[arg-type]
+                number = parse_order_number(text) if text is not None else None
+                if number is None and text is not None:
+                    number = parse_loose_order_number(text)
+                    if number is not None:
+                        lenient.setdefault(i, {})[Column.ORDER_NUMBER] = text
+                numbers.append(number)
+            fields[number_pos] = numbers
         mask = list(map(blank.__ne__, zip(*(fields[p] for p in content), strict=True)))
         for i in invalid:
             mask[i] = True
+        # Rows without a readable Date may be totals, notes or continuation rows.
+        undated = (
+            [i for i, value in enumerate(fields[date_pos]) if value is None and mask[i]]  # type: ignore[arg-type]
+            if date_pos is not None
+            else [i for i in range(count) if mask[i]]
+        )
+        for i in undated:
+            kind, extra = classify_row(chunk[i], match.columns)
+            if kind is RowKind.ENTRY:
+                continue
+            mask[i] = False
+            if kind is RowKind.CONTINUATION:
+                continuations.append((first_row + i, extra))
         for i, value in year_invalid.items():
             if mask[i]:
                 invalid.setdefault(i, {})[Column.YEAR] = value
-        if invalid:
-            flags = list(fields[invalid_pos])
-            for i, found in invalid.items():
-                flags[i] = MappingProxyType(found)
-            fields[invalid_pos] = flags
-        if order_pos is not None:
-            fields[number_pos] = [
-                parse_order_number(text) if text is not None else None  # type: ignore[arg-type]
-                for text in fields[order_pos]
-            ]
+        for position, found in ((invalid_pos, invalid), (lenient_pos, lenient)):
+            if found:
+                flags = list(fields[position])
+                for i, by_column in found.items():
+                    flags[i] = MappingProxyType(by_column)
+                fields[position] = flags
         entries.extend(starmap(make, compress(zip(*fields, strict=True), mask)))
+        first_row += count
+    if continuations:
+        _attach_continuations(entries, continuations)
     return entries
+
+
+def _attach_continuations(
+    entries: list[Entry], continuations: Sequence[tuple[int, dict[str, str]]]
+) -> None:
+    """Append each continuation row's text to the entry above it (a table pasted from Word
+    splits one entry's long Suivi or Objet over several rows)."""
+    rows = [entry.row for entry in entries]
+    for row, texts in continuations:
+        index = bisect_left(rows, row) - 1
+        if index < 0:
+            continue  # nothing above: a stray note, left out
+        entry = entries[index]
+        joined = {
+            field: f"{getattr(entry, field)}\n{text}" if getattr(entry, field) else text
+            for field, text in texts.items()
+        }
+        entries[index] = dataclasses.replace(entry, **joined)
 
 
 # --- sheets ---------------------------------------------------------------------------------
@@ -369,23 +492,59 @@ def _rows_with_first_number(sheet: CalamineSheet) -> tuple[Iterator[list[Any]], 
     return chain([first], rows), 1 if padded else start[0] + 1
 
 
-def _read_sheet(name: str, sheet: CalamineSheet) -> tuple[RegisterSheet | None, HeaderMatch | None]:
-    """The sheet as a register, or ``None`` (with the best header found, for messages)."""
+_DATE1904_RE = re.compile(
+    rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']", re.IGNORECASE
+)
+
+
+def uses_1904_dates(path: Path) -> bool:
+    """Whether the workbook counts dates from 1904 (Mac Excel's old default): then a bare
+    serial number in a date column means another day. Reads the start of workbook.xml only;
+    anything unexpected means the usual 1900 system (calamine reports damaged files)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = {name.lower(): name for name in package.namelist()}
+            member = names.get("xl/workbook.xml")
+            if member is None:
+                return False
+            with package.open(member) as stream:
+                return _DATE1904_RE.search(stream.read(65536)) is not None
+    except Exception:
+        return False
+
+
+_SNIFF_ROWS = 200  # data rows looked at to recognise a column by its content
+
+
+def _read_sheet(
+    name: str,
+    sheet: CalamineSheet,
+    *,
+    aliases: Aliases | None = None,
+    date1904: bool = False,
+) -> tuple[RegisterSheet | None, HeaderMatch | None]:
+    """The sheet as a register, or ``None`` (with the best header found, for messages).
+    ``aliases`` are the header wordings declared in the settings sheet; ``date1904`` says the
+    workbook counts dates from 1904 (bare serial numbers in date columns)."""
     start = sheet.start
     end = sheet.end
     if start is None or end is None:
         return None, None
     rows, first_row = _rows_with_first_number(sheet)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
-    match = find_header(head)
+    match = find_header(head, aliases=aliases or MappingProxyType({}))
     if match is None or not match.is_register:
         return None, match
+    below_head = head[match.index + 1 :]
+    match = _with_sniffed_columns(match, below_head[:_SNIFF_ROWS])
     offset = start[1]  # calamine does not pad the empty columns left of the data
     columns = MappingProxyType({c: i + offset for c, i in match.columns.items()})
     headers = MappingProxyType({i + offset: text for i, text in match.headers.items()})
     header_row = first_row + match.index
-    below = chain(head[match.index + 1 :], rows)
-    entries = _read_entries(name, below, header_row + 1, match, columns)
+    below = chain(below_head, rows)
+    entries = _read_entries(name, below, header_row + 1, match, columns, date1904=date1904)
     register_sheet = RegisterSheet(
         name=name,
         header_row=header_row,
@@ -397,10 +556,24 @@ def _read_sheet(name: str, sheet: CalamineSheet) -> tuple[RegisterSheet | None, 
     return register_sheet, match
 
 
-def is_settings_sheet(name: str) -> bool:
-    """« Paramètres », « Parametres », « Réglages »…"""
-    words = normalize(name).split()
-    return any(word.startswith(("parametr", "reglage", "configuration")) for word in words)
+def _with_sniffed_columns(match: HeaderMatch, rows: Sequence[Sequence[object]]) -> HeaderMatch:
+    """Recognise the origin and order-number columns by their content when no header names
+    them (« Type » left blank, « Réf. interne »…)."""
+    wanted = {Column.ORIGIN, Column.ORDER_NUMBER} - match.columns.keys()
+    if not wanted or not rows:
+        return match
+    taken = set(match.columns.values())
+    width = max(len(row) for row in rows)
+    found: dict[Column, int] = {}
+    for position in range(width):
+        if position in taken:
+            continue
+        column = sniff_column([row[position] if position < len(row) else None for row in rows])
+        if column in wanted and column not in found:
+            found[column] = position
+    if not found:
+        return match
+    return dataclasses.replace(match, columns=MappingProxyType({**match.columns, **found}))
 
 
 def _int_in(value: object, low: int, high: int) -> int | None:
@@ -521,15 +694,16 @@ def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
 # --- workbook -------------------------------------------------------------------------------
 
 
-def _open(path: Path) -> CalamineWorkbook:
+def _open(path: Path, copy: bytes | None = None) -> CalamineWorkbook:
+    """The workbook at ``path``, or the in-memory ``copy`` of it when given."""
     from python_calamine import CalamineWorkbook
 
-    if path.suffix.lower() in _OOXML_SUFFIXES:
+    if copy is None and path.suffix.lower() in _OOXML_SUFFIXES:
         return CalamineWorkbook.from_path(path)
     # calamine picks its reader from the suffix; for any other name, from the content.
     import io
 
-    return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    return CalamineWorkbook.from_filelike(io.BytesIO(copy or path.read_bytes()))
 
 
 _MACROSHEET_REL_RE = re.compile(
@@ -538,17 +712,18 @@ _MACROSHEET_REL_RE = re.compile(
 )
 
 
-def _open_without_macrosheets(path: Path) -> CalamineWorkbook:
+def _open_without_macrosheets(path: Path, data: bytes | None = None) -> CalamineWorkbook:
     """Open a workbook holding Excel 4 macro sheets, which calamine refuses outright
     (« Unrecognized sheet type »): read an in-memory copy whose sheet list leaves them out.
-    The file itself is only read."""
+    The file itself (or ``data``, an in-memory copy of it) is only read."""
     import io
     import zipfile
 
     from python_calamine import CalamineWorkbook
 
     buffer = io.BytesIO()
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as copy:
+    source_file = io.BytesIO(data) if data is not None else path
+    with zipfile.ZipFile(source_file) as source, zipfile.ZipFile(buffer, "w") as copy:
         rels = source.read("xl/_rels/workbook.xml.rels")
         ids = [a or b for a, b in _MACROSHEET_REL_RE.findall(rels)]
         for info in source.infolist():
@@ -596,7 +771,9 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     settings_name = next(
         (name for name in worksheets if is_settings_sheet(name) and name != target), None
     )
-    to_read = [name for name in worksheets if target is None or name in (target, settings_name)]
+    to_read = reading_order(
+        [name for name in worksheets if target is None or name in (target, settings_name)]
+    )
     if parser is None:
         parser = SheetParser(workbook, to_read)
     from python_calamine import CalamineError
@@ -606,27 +783,62 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
             return _read_workbook(file, names, target, settings_name, to_read, parser)
     except CalamineError as error:  # a damaged sheet part
         raise _calamine_error(file, error) from None
+    except BaseException as error:  # a Rust panic is a BaseException
+        if not _is_reader_failure(error):
+            raise
+        raise _calamine_error(file, error) from None
     finally:
         parser.close()
 
 
 def _open_checked(file: Path) -> CalamineWorkbook:
-    """Open the workbook with calamine, turning its failures into French messages."""
+    """Open the workbook with calamine, turning its failures into French messages.
+
+    A worksheet whose cells spread absurdly far (a stray cell at ``XFD1048576``) would make
+    calamine allocate one cell per position of that range and abort the process: such sheets
+    are read from an in-memory copy without the stray cells, and a notice names them.
+    """
+    copy: bytes | None = None
     try:
-        return _open(file)
+        if file.suffix.lower() in _OOXML_SUFFIXES or _is_zip(file):
+            from .xlsx.guard import inspect_package, trimmed_package
+
+            inspection = inspect_package(file)
+            trimmed = trimmed_package(file, inspection.to_scan) if inspection.to_scan else None
+            if trimmed is not None:
+                copy, notices = trimmed
+                import warnings
+
+                from .errors import SuiviWarning
+
+                for notice in notices:
+                    warnings.warn(notice, SuiviWarning, stacklevel=2)
+        return _open(file, copy)
     except PermissionError:
         raise _unreadable(
             file,
             f"accès refusé au fichier « {file.name} » : fermez-le s'il est ouvert dans un autre "
             "programme, vérifiez vos droits sur le fichier, puis relancez la commande.",
         ) from None
-    except Exception as error:  # calamine's errors, whatever their class
+    except (KeyboardInterrupt, SystemExit, MemoryError, UnreadableFileError):
+        raise
+    except BaseException as error:  # calamine's errors and panics, whatever their class
         if "nrecognized sheet" not in str(error):
             raise _calamine_error(file, error) from None
         try:
-            return _open_without_macrosheets(file)
-        except Exception:
+            return _open_without_macrosheets(file, copy)
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except BaseException:
             raise _calamine_error(file, error) from None
+
+
+def _is_zip(file: Path) -> bool:
+    try:
+        with open(file, "rb") as stream:
+            return stream.read(4) in _ZIP_MAGICS
+    except OSError:
+        return False
 
 
 def _sheet_names(workbook: CalamineWorkbook) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -651,12 +863,14 @@ def _read_workbook(
     settings: Settings | None = None
     sheets: list[RegisterSheet] = []
     best: HeaderMatch | None = None
-    for name in to_read:
+    date1904 = uses_1904_dates(path)
+    for name in to_read:  # the settings sheet first: it may declare header wordings
         parsed = parser.sheet(name)
         if name == settings_name:
             settings = read_settings(parsed.iter_rows())
             continue
-        register_sheet, match = _read_sheet(name, parsed)
+        aliases = settings.header_aliases if settings is not None else None
+        register_sheet, match = _read_sheet(name, parsed, aliases=aliases, date1904=date1904)
         del parsed  # free calamine's copy of the sheet before the next one is taken
         if register_sheet is not None:
             sheets.append(register_sheet)

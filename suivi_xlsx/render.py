@@ -5,6 +5,7 @@ Pure: returns strings and dicts; the CLI prints them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,23 @@ Styler = Callable[..., str]
 
 def _plain(text: str, **_: Any) -> str:
     return text
+
+
+# C0 and C1 controls (ESC starts terminal sequences, BEL rings, NUL truncates), DEL, and the
+# bidirectional overrides and isolates that reorder what a terminal shows (U+202A–202E,
+# U+2066–2069), plus the invisible marks around them. Tab and line feed are kept.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe_text(text: str) -> str:
+    """``text`` fit for a terminal: control and bidi characters shown as ``\\x1b``,
+    ``\\u202e``… instead of acting on the terminal. Cell text reaches our output as typed."""
+    return _UNSAFE_RE.sub(_visible, text) if _UNSAFE_RE.search(text) else text
 
 
 def summary_line(report: Report) -> str:
@@ -55,21 +73,22 @@ def render_text(report: Report, *, style: Styler | None = None) -> str:
     """
     paint = style or _plain
     lines: list[str] = []
+    # Escaped line by line before colouring: our own ANSI colour codes must stay intact.
     for severity in SEVERITY_ORDER:
         group = [f for f in report.findings if f.severity is severity]
         if not group:
             continue
         title, colour = _HEADINGS[severity]
         lines.append(paint(f"{title} ({len(group)})", fg=colour, bold=True))
-        width = max(len(_where(f)) for f in group)
+        width = max(len(safe_text(_where(f))) for f in group)
         for finding in group:
-            number = f" [{finding.order_number}]" if finding.order_number else ""
+            number = f" [{safe_text(finding.order_number)}]" if finding.order_number else ""
             lines.append(
-                f"  {paint(_where(finding).ljust(width), bold=True)}  "
-                f"{paint(finding.code, fg=colour)}{number} : {finding.message}"
+                f"  {paint(safe_text(_where(finding)).ljust(width), bold=True)}  "
+                f"{paint(finding.code, fg=colour)}{number} : {safe_text(finding.message)}"
             )
         lines.append("")
-    lines.append(paint(summary_line(report), bold=True))
+    lines.append(paint(safe_text(summary_line(report)), bold=True))
     return "\n".join(lines)
 
 

@@ -101,7 +101,10 @@ def read_origin(text: str) -> tuple[Origin, bool] | None:
     if joined in ORIGIN_WORDS:
         return ORIGIN_WORDS[joined], False
     first = letters[0]
-    if first in _CODES and len(letters) > 1:  # "FS - réclamation", "PA (amélioration)"
+    codes = {word for word in letters if word in _CODES}
+    if len(codes) > 1:  # "FS/QS": which one?
+        return None
+    if first in codes and len(letters) > 1:  # "FS - réclamation", "PA (amélioration)"
         return _CODES[first], False
     if first == "fiche" and len(letters) > 1 and letters[1].startswith("signal"):
         return Origin.FS, False
@@ -316,3 +319,112 @@ def redress_given(text: str | None) -> bool:
     if folded in NO_REDRESS_WORDS or set(folded) <= {"-", " ", ".", "?"}:
         return False
     return not folded.startswith(_NO_REDRESS_PREFIXES)
+
+
+# --- nothing to report -----------------------------------------------------------------------
+
+#: What people type in a free-text cell (Dysfonctionnements, Actions correctives, Suivi) to say
+#: there is nothing: the cell is as good as empty.
+NOTHING_WORDS: frozenset[str] = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "/",
+        "?",
+        "0",
+        "n",
+        "no",
+        "non",
+        "aucun",
+        "aucune",
+        "neant",
+        "rien",
+        "ras",
+        "nc",
+        "na",
+        "n/a",
+        "nr",
+        "sans",
+        "sans objet",
+        "so",
+        "rien a signaler",
+        "non concerne",
+        "non concernee",
+        "non applicable",
+        "non renseigne",
+        "non renseignee",
+        "pas concerne",
+        "a definir",
+        "a determiner",
+    }
+)
+
+# « aucun dysfonctionnement constaté », « pas d'action corrective nécessaire »: a negation, then
+# only these words. « Aucune réponse du secrétariat » names a failure: it is not nothing.
+_NOTHING_NEGATIONS = frozenset({"aucun", "aucune", "aucuns", "aucunes", "pas", "sans", "rien"})
+_NOTHING_FILLERS = frozenset(
+    {
+        "de",
+        "d",
+        "du",
+        "des",
+        "a",
+        "en",
+        "particulier",
+        "particuliere",
+        "dysfonctionnement",
+        "dysfonctionnements",
+        "action",
+        "actions",
+        "corrective",
+        "correctives",
+        "correctif",
+        "correctifs",
+        "mesure",
+        "mesures",
+        "probleme",
+        "problemes",
+        "anomalie",
+        "anomalies",
+        "manquement",
+        "manquements",
+        "identifie",
+        "identifies",
+        "identifiee",
+        "identifiees",
+        "constate",
+        "constates",
+        "constatee",
+        "constatees",
+        "releve",
+        "releves",
+        "relevee",
+        "relevees",
+        "necessaire",
+        "necessaires",
+        "signaler",
+        "prevoir",
+        "prevue",
+        "prevues",
+        "objet",
+    }
+)
+_NOT_WORD = re.compile(r"[^a-z0-9/?]+")
+
+
+@lru_cache(maxsize=1024)  # a register repeats the same few wordings
+def says_nothing(text: str | None) -> bool:
+    """True when a free-text cell says there is nothing to report: empty, « non », « aucun »,
+    « néant », « - », « RAS », « sans objet », « aucun dysfonctionnement constaté »…"""
+    if text is None:
+        return True
+    folded = fold(text).replace(".", "")
+    if folded in NOTHING_WORDS or set(folded) <= {"-", " ", "?", "/", "_", "0"}:
+        return True
+    words = _NOT_WORD.sub(" ", folded).split()
+    if not words:
+        return True
+    if " ".join(words) in NOTHING_WORDS:
+        return True
+    return words[0] in _NOTHING_NEGATIONS and all(w in _NOTHING_FILLERS for w in words[1:])

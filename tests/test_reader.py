@@ -206,7 +206,14 @@ def test_text_dates_and_unreadable_values(tmp_path: Path) -> None:
         Column.DUE_DATE: "31/02/2025",
         Column.YEAR: "vingt",
     }
-    assert (bad.order_text, bad.order_number) == ("25.1601.2", None)  # numero-invalide's job
+    # a near miss is read as the number it means, and kept for the warning that gives the fix
+    assert (bad.order_text, str(bad.order_number)) == ("25.1601.2", "25.1601.002")
+    assert dict(bad.lenient) == {Column.ORDER_NUMBER: "25.1601.2"}
+    assert dict(good.lenient) == {
+        Column.DATE: "05/03/2025",
+        Column.DUE_DATE: "5/5/25",
+        Column.CLOSED_ON: "2025-04-01",
+    }
 
 
 def test_numbers_in_text_columns(tmp_path: Path) -> None:

@@ -89,10 +89,7 @@ def test_answer_late_with_the_answer_column(tmp_path: Path) -> None:
         ],
         columns=ALL,
     )
-    assert at(report, "reponse-en-retard") == [
-        ("reponse-en-retard", "P2"),
-        ("reponse-en-retard", "P6"),
-    ]
+    assert at(report, "reponse-en-retard") == [("reponse-en-retard", "P2")]
 
 
 def test_answer_late_without_the_answer_column_means_not_closed(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_invalid_dates_in_every_date_column(tmp_path: Path) -> None:
             entry(due="bientôt"),
             entry(closed="31/02/2025"),
             entry(ack_date="hier", answer_date="05/03/2025"),
-            entry(answer_date="?", due="05/04/2025", closed="5/4/25"),
+            entry(answer_date="le lendemain", due="05/04/2025", closed="5/4/25"),
         ],
         columns=ALL,
     )
@@ -75,6 +75,34 @@ def test_invalid_dates_in_every_date_column(tmp_path: Path) -> None:
         ("date-invalide", "K4"),
         ("date-invalide", "O5"),
         ("date-invalide", "P6"),
+    ]
+
+
+def test_words_in_date_columns(tmp_path: Path) -> None:
+    """« en cours » or « ? » in a date column: not done, no finding, the entry stays open;
+    « clôturé » or « fait »: done, the date is missing; other text: unreadable, still open."""
+    late = {"due": "01/04/2025"}
+    report = check_rows(
+        tmp_path,
+        [
+            entry(closed="en cours", **late),
+            entry(closed="?", **late),
+            entry(closed="Clôturé", follow_up="ok", **late),
+            entry(closed="cf dossier papier", **late),
+            entry(ack_date="fait", answer_date="à faire"),
+        ],
+        columns=ALL,
+    )
+    assert at(report, "date-invalide") == [("date-invalide", "K5")]
+    assert at(report, "date-non-indiquee") == [
+        ("date-non-indiquee", "K4"),
+        ("date-non-indiquee", "O6"),
+    ]
+    # open for every rule: late unless the closing cell says it is closed
+    assert at(report, "en-retard") == [
+        ("en-retard", "J2"),
+        ("en-retard", "J3"),
+        ("en-retard", "J5"),
     ]
 
 

@@ -21,7 +21,7 @@ from suivi_xlsx.model import (
     RegisterSheet,
     Settings,
 )
-from suivi_xlsx.numbering import parse_order_number
+from suivi_xlsx.numbering import parse_loose_order_number, parse_order_number
 from suivi_xlsx.rules import CheckOptions, check_register
 from tests.workbooks import Row, make_register, make_workbook, register_rows
 
@@ -54,12 +54,17 @@ def make_entry(
         "due_on": D(2025, 12, 31),
     }
     base.update(fields)
+    parsed = parse_order_number(number) if number else None
+    if parsed is None and number:  # a near miss, read as the number it means
+        parsed = parse_loose_order_number(number)
+        if parsed is not None:
+            base["lenient"] = {**base.get("lenient", {}), Column.ORDER_NUMBER: number}
     return Entry(
         sheet=sheet,
         row=row,
         columns=columns,
         order_text=number,
-        order_number=parse_order_number(number) if number else None,
+        order_number=parsed,
         **base,
     )
 

@@ -13,6 +13,7 @@ from suivi_xlsx.values import (
     MAX_DATE,
     MIN_DATE,
     convert,
+    origin_is_lenient,
     parse_date_text,
     to_date,
     to_decision,
@@ -137,13 +138,29 @@ def test_date_text_never_fails_otherwise(text: str) -> None:
         ("Plan d'amélioration", Origin.PA),
         ("décision d'amélioration", Origin.PA),
         ("FS - réclamation", Origin.FS),
+        ("Réclamation", Origin.FS),
+        ("plainte", Origin.FS),
+        ("Questionnaire", Origin.QS),
+        ("Enquête", Origin.QS),
+        ("Plan d'action", Origin.PA),
+        ("Amélioration", Origin.PA),
+        ("P.A.", Origin.PA),
     ],
 )
 def test_origins(value: str, origin: Origin) -> None:
     assert to_origin(value) is origin
 
 
-@pytest.mark.parametrize("value", ["FX", "réclamation", "FS/QS", "F S Q", 1.0, "?"])
+@pytest.mark.parametrize(
+    ("value", "lenient"),
+    [("FS", False), (" fs ", False), ("F.S.", True), ("Réclamation", True), ("P.A.", True)],
+)
+def test_origin_words_are_lenient(value: str, lenient: bool) -> None:
+    """A word for the origin is read as its code, and kept for a warning that suggests it."""
+    assert origin_is_lenient(value) is lenient
+
+
+@pytest.mark.parametrize("value", ["FX", "réclamer", "FS/QS", "F S Q", 1.0, "?"])
 def test_unknown_origins_raise(value: object) -> None:
     with pytest.raises(ValueError):
         to_origin(value)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import SuiviError
+from ..errors import SuiviError, SuiviWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,9 +126,48 @@ def prepare_console() -> None:
                 reconfigure(errors="replace")
 
 
+_show_warning = warnings.showwarning
+
+
+def _french_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Our notices as « Attention : … » on stderr; other warnings as Python shows them."""
+    if issubclass(category, SuiviWarning):
+        from ..render import safe_text
+
+        click.echo(f"Attention : {safe_text(str(message))}", err=True)
+    else:
+        _show_warning(message, category, filename, lineno, file, line)
+
+
+warnings.showwarning = _french_warning
+warnings.simplefilter("always", SuiviWarning)
+
+# The file system is full, or the user's quota is: nothing the tool can do, the user can.
+_DISK_FULL = frozenset(
+    code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None
+)
+
+
+def disk_full_message(filename: object) -> str:
+    where = f" pour écrire « {filename} »" if filename else ""
+    return (
+        f"disque plein{where} : libérez de la place (ou demandez plus de quota) puis relancez "
+        "la commande. Aucun fichier n'a été modifié."
+    )
+
+
 def fail(message: str, exit_code: int) -> None:
     """Print a French message on stderr and stop with ``exit_code``."""
-    click.echo(f"Erreur : {message}", err=True)
+    from ..render import safe_text  # messages quote file, sheet and cell text
+
+    click.echo(f"Erreur : {safe_text(message)}", err=True)
     sys.exit(exit_code)
 
 
@@ -151,11 +192,21 @@ def french_errors(func: F) -> F:
                 1,
             )
         except OSError as error:
+            if error.errno in _DISK_FULL:
+                fail(disk_full_message(error.filename), 1)
             where = f" « {error.filename} »" if error.filename else ""
             fail(f"problème d'accès au fichier{where} : {error.strerror or error}.", 2)
+        except MemoryError:
+            fail(
+                "mémoire insuffisante pour traiter ce fichier : fermez d'autres programmes ou "
+                "vérifiez que le classeur n'est pas anormalement gros. Il n'a pas été modifié.",
+                2,
+            )
         except KeyboardInterrupt:
             fail("interrompu.", 130)
-        except Exception as error:  # a bug of ours: still no traceback for the user
+        except (SystemExit, GeneratorExit):
+            raise
+        except BaseException as error:  # a bug of ours (or a Rust panic): no traceback either
             if os.environ.get("SUIVI_DEBUG"):
                 raise
             fail(

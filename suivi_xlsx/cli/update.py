@@ -131,8 +131,12 @@ def update(
         report.append(describe_highlights(highlight_counts(register, plan, day)))
     report.append(summary)
     del register  # the entries (130 MB at 100,000 rows) are not needed to write the plan
+    from ..render import safe_text
+
+    # Sheet names, cell text and paths are the user's: escaped, they cannot drive the terminal.
+    printed = safe_text("\n".join(report))
     if dry_run:
-        click.echo("\n".join(report))
+        click.echo(printed)
         click.echo("Simulation (--dry-run) : rien n'a été écrit.")
         return
 
@@ -140,13 +144,13 @@ def update(
 
     result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
     # Printed once written: a refusal shows only its reason, not changes that did not happen.
-    click.echo("\n".join(report))
+    click.echo(printed)
     if not result.written:
         click.echo("Rien à changer, fichier non modifié.")
         return
     if result.highlighted_sheets:
         names = ", ".join(f"« {name} »" for name in result.highlighted_sheets)
-        click.echo(f"Surlignage des retards mis en place : {names}.")
-    click.echo(f"Classeur enregistré : {path}.")
+        click.echo(safe_text(f"Surlignage des retards mis en place : {names}."))
+    click.echo(safe_text(f"Classeur enregistré : {path}."))
     if result.backup is not None:
-        click.echo(f"Copie de l'original : {result.backup}.")
+        click.echo(safe_text(f"Copie de l'original : {result.backup}."))

@@ -1,7 +1,9 @@
 """Rules about deadlines: overdue entries, due soon, closed late, and the complaint delays
-(acknowledgement within 10 days, answer within 2 months; see ``deadlines.Deadlines``).
+(acknowledgement within 10 days, answer within 2 months).
 
-A deadline is missed only once it has passed (``deadlines.is_past``): due today is not late.
+Every decision comes from ``procedure``: whether an entry is open or overdue, and where a
+complaint's acknowledgement and answer stand. The summary, the update and the follow-up lists
+ask the same functions, so no two commands disagree.
 """
 
 from __future__ import annotations
@@ -11,16 +13,24 @@ from collections.abc import Iterator
 
 from ..findings import Finding, fr_count, fr_date, fr_days_until
 from ..model import Column, Origin
+from ..procedure import (
+    Step,
+    StepState,
+    acknowledgement,
+    answer,
+    complaint_due_date,
+    is_open_at,
+)
 from .base import Context, rule
 
 
 @rule("en-retard")
 def overdue(ctx: Context) -> Iterator[Finding]:
-    """Not closed and the due date has passed."""
+    """Not closed and the due date has passed (``procedure.is_overdue``)."""
     today, due_column = ctx.today, Column.DUE_DATE
     for e in ctx.entries:
         due = e.due_on
-        if due is not None and due < today and e.is_open:  # is_past(due, today)
+        if due is not None and due < today and is_open_at(e, today):
             yield Finding.at(
                 e,
                 due_column,
@@ -37,8 +47,7 @@ def due_soon(ctx: Context) -> Iterator[Finding]:
     horizon = today + dt.timedelta(days=ctx.soon_days)
     for e in ctx.entries:
         due = e.due_on
-        # not is_past(due, today), and within the window
-        if due is not None and today <= due <= horizon and e.is_open:
+        if due is not None and today <= due <= horizon and is_open_at(e, today):
             yield Finding.at(
                 e,
                 due_column,
@@ -65,73 +74,72 @@ def closed_late(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("reponse-en-retard")
-def answer_late(ctx: Context) -> Iterator[Finding]:
-    """A complaint not answered 2 months after its receipt. Answered means a Date de réponse
-    (an unreadable one counts: it gets its own finding); without that column, closed."""
-    today, deadlines, fs = ctx.today, ctx.deadlines, Origin.FS
-    answer_column = Column.ANSWER_DATE
-    for sheet in ctx.register.sheets:
-        with_answers = answer_column in sheet.columns
-        cell = answer_column if with_answers else Column.CLOSED_ON
-        for e in sheet.entries:
-            received = e.received_on
-            if e.origin is not fs or received is None:
-                continue
-            if with_answers:
-                if e.answered_on is not None or (e.invalid and answer_column in e.invalid):
-                    continue
-            elif not e.is_open:
-                continue
-            limit = deadlines.answer_deadline(received)
-            if limit < today:  # is_past(limit, today)
-                yield Finding.at(
-                    e, cell, "reponse-en-retard", date=fr_date(received), limite=fr_date(limit)
-                )
+def _done_text(step: Step) -> str:
+    """« le 20/03/2025 », or « sans date » for a step done without one."""
+    return f"le {fr_date(step.done_on)}" if step.done_on is not None else "sans date"
 
 
-@rule("accuse-reception-en-retard")
-def ack_late(ctx: Context) -> Iterator[Finding]:
-    """A complaint with an empty « Date accusé de réception » cell, no answer and not closed,
-    10 days (calendar or working days) after its receipt. Without that column: not checked."""
+@rule("reponse-en-retard", "reponse-tardive")
+def answer_delay(ctx: Context) -> Iterator[Finding]:
+    """A complaint's answer step (``procedure.answer``): not answered once its deadline has
+    passed while still open (``reponse-en-retard``); answered after it, or closed without a
+    date once it has passed (``reponse-tardive``)."""
     today, deadlines, fs = ctx.today, ctx.deadlines, Origin.FS
-    ack, answer = Column.ACK_DATE, Column.ANSWER_DATE
-    for sheet in ctx.register.sheets:
-        if ack not in sheet.columns:
+    missed, late, undated = StepState.MISSED, StepState.LATE, StepState.UNDATED
+    for e in ctx.entries:
+        if e.origin is not fs or e.received_on is None:
             continue
-        for e in sheet.entries:
-            received = e.received_on
-            if (
-                e.origin is not fs
-                or received is None
-                or e.acknowledged_on is not None
-                or e.answered_on is not None
-                or e.closed_on is not None
-            ):
-                continue
-            invalid = e.invalid
-            if invalid and (ack in invalid or answer in invalid or not e.is_open):
-                continue
-            limit = deadlines.ack_deadline(received)
-            if limit < today:  # is_past(limit, today)
-                yield Finding.at(
-                    e,
-                    ack,
-                    "accuse-reception-en-retard",
-                    date=fr_date(received),
-                    limite=fr_date(limit),
-                )
+        step = answer(e, deadlines, today)
+        if step is None or step.state is StepState.MET or step.state is StepState.PENDING:
+            continue
+        cell = Column.ANSWER_DATE if Column.ANSWER_DATE in e.columns else Column.CLOSED_ON
+        received, limit = fr_date(e.received_on), fr_date(step.deadline)
+        if step.state is missed and is_open_at(e, today):
+            yield Finding.at(e, cell, "reponse-en-retard", date=received, limite=limit)
+        elif step.state is late or step.state is undated or step.state is missed:
+            yield Finding.at(
+                e, cell, "reponse-tardive", quand=_done_text(step), limite=limit, date=received
+            )
+
+
+@rule("accuse-reception-en-retard", "accuse-reception-tardif")
+def ack_delay(ctx: Context) -> Iterator[Finding]:
+    """A complaint's acknowledgement step (``procedure.acknowledgement``; an answer within the
+    delay counts): none once the deadline has passed while still open
+    (``accuse-reception-en-retard``); sent after it (``accuse-reception-tardif``)."""
+    today, deadlines, fs = ctx.today, ctx.deadlines, Origin.FS
+    missed, late, undated = StepState.MISSED, StepState.LATE, StepState.UNDATED
+    for e in ctx.entries:
+        if e.origin is not fs or e.received_on is None:
+            continue
+        step = acknowledgement(e, deadlines, today)
+        if step is None or step.state is StepState.MET or step.state is StepState.PENDING:
+            continue
+        cell = Column.ACK_DATE if Column.ACK_DATE in e.columns else Column.ANSWER_DATE
+        received, limit = fr_date(e.received_on), fr_date(step.deadline)
+        if step.state is missed and is_open_at(e, today):
+            yield Finding.at(e, cell, "accuse-reception-en-retard", date=received, limite=limit)
+        elif step.state is late or step.state is undated or step.state is missed:
+            yield Finding.at(
+                e,
+                cell,
+                "accuse-reception-tardif",
+                quand=_done_text(step),
+                limite=limit,
+                date=received,
+            )
 
 
 @rule("echeance-depassant-delai")
 def due_beyond_answer_delay(ctx: Context) -> Iterator[Finding]:
-    """A complaint whose due date is later than its 2-month answer deadline."""
+    """A complaint whose due date is later than its answer deadline (the due date ``suivi
+    update`` fills is exactly that deadline)."""
     deadlines, fs, due_column = ctx.deadlines, Origin.FS, Column.DUE_DATE
     for e in ctx.entries:
         due, received = e.due_on, e.received_on
         if due is None or received is None or e.origin is not fs:
             continue
-        limit = deadlines.answer_deadline(received)
+        limit = complaint_due_date(received, deadlines)
         if due > limit:
             yield Finding.at(
                 e,

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from ..findings import Finding, fr_date
 from ..model import DATE_COLUMNS, LABELS, SEED_COLUMNS, Column
+from ..procedure import is_open_at
+from ..vocabulary import DECISION_WORDINGS, date_word
 from .base import Context, raw_text, rule
 
 # Date columns in the order a person reads them, for a stable order of findings per entry.
@@ -45,20 +47,69 @@ def required_fields(ctx: Context) -> Iterator[Finding]:
             yield Finding.at(e, subject, code, colonne=LABELS[subject])
 
 
-@rule("date-invalide")
+@rule("date-invalide", "date-non-indiquee")
 def invalid_dates(ctx: Context) -> Iterator[Finding]:
-    """Any date cell whose value could not be read as a date."""
+    """A date cell whose value is not a date. « en cours », « non », « - »… say the step is
+    not done: no finding (the entry stays open). « clôturé », « fait », « oui »… say it is
+    done without its date: ``date-non-indiquee``. Any other text: ``date-invalide``."""
     for e in ctx.entries:
         if e.invalid:
             for column in _DATE_COLUMNS:
                 if column in e.invalid:
+                    raw = e.invalid[column]
+                    word = date_word(raw)
+                    if word == "open" and column is not Column.DATE:
+                        continue
+                    code = "date-non-indiquee" if word == "closed" else "date-invalide"
+                    yield Finding.at(e, column, code, colonne=LABELS[column], valeur=raw_text(raw))
+
+
+@rule("date-texte")
+def text_dates(ctx: Context) -> Iterator[Finding]:
+    """A date typed as text (``'05/03/2025``): read, but Excel sees no date there, so the
+    highlighting cannot colour it; ``suivi update --convertir-dates`` converts it."""
+    for e in ctx.entries:
+        if e.lenient:
+            for column in _DATE_COLUMNS:
+                if column in e.lenient:
                     yield Finding.at(
                         e,
                         column,
-                        "date-invalide",
+                        "date-texte",
                         colonne=LABELS[column],
-                        valeur=raw_text(e.invalid[column]),
+                        valeur=raw_text(e.lenient[column]),
                     )
+
+
+@rule("origine-a-corriger")
+def origin_words(ctx: Context) -> Iterator[Finding]:
+    """An origin written in words (« Réclamation »): checked and counted as its code, with a
+    warning that suggests the code."""
+    origin = Column.ORIGIN
+    for e in ctx.entries:
+        if e.lenient and origin in e.lenient and e.origin is not None:
+            yield Finding.at(
+                e,
+                origin,
+                "origine-a-corriger",
+                valeur=raw_text(e.lenient[origin]),
+                origine=e.origin.value,
+            )
+
+
+@rule("decision-invalide")
+def invalid_decision(ctx: Context) -> Iterator[Finding]:
+    """A Décision that is none of the accepted wordings (« En attente », « ? »)."""
+    decision = Column.DECISION
+    for e in ctx.entries:
+        if e.invalid and decision in e.invalid:
+            yield Finding.at(
+                e,
+                decision,
+                "decision-invalide",
+                valeur=raw_text(e.invalid[decision]),
+                formulations=DECISION_WORDINGS,
+            )
 
 
 @rule("origine-invalide")
@@ -129,25 +180,25 @@ def inconsistent_dates(ctx: Context) -> Iterator[Finding]:
 @rule("echeance-manquante")
 def missing_due_date(ctx: Context) -> Iterator[Finding]:
     """An open entry with no Date d'échéance."""
-    due = Column.DUE_DATE
+    due, today = Column.DUE_DATE, ctx.today
     for e in ctx.entries:
-        if e.due_on is None and e.is_open and due in e.columns and due not in e.invalid:
+        if e.due_on is None and due in e.columns and due not in e.invalid and is_open_at(e, today):
             yield Finding.at(e, due, "echeance-manquante")
 
 
 @rule("responsable-manquant")
 def missing_owner(ctx: Context) -> Iterator[Finding]:
     """An open entry with nobody in charge."""
-    owner = Column.OWNER
+    owner, today = Column.OWNER, ctx.today
     for e in ctx.entries:
-        if e.owner is None and e.is_open and owner in e.columns:
+        if e.owner is None and owner in e.columns and is_open_at(e, today):
             yield Finding.at(e, owner, "responsable-manquant")
 
 
 @rule("suivi-manquant")
 def missing_follow_up(ctx: Context) -> Iterator[Finding]:
     """A closed entry with no follow-up comment."""
-    follow_up = Column.FOLLOW_UP
+    follow_up, today = Column.FOLLOW_UP, ctx.today
     for e in ctx.entries:
-        if e.follow_up is None and not e.is_open and follow_up in e.columns:
+        if e.follow_up is None and follow_up in e.columns and not is_open_at(e, today):
             yield Finding.at(e, follow_up, "suivi-manquant")

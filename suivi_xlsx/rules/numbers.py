@@ -1,27 +1,21 @@
-"""Rules about order numbers ``aa.agence.nnn``: missing, invalid, duplicated, wrong year, and
-out of sequence.
+"""Rules about order numbers ``aa.agence.nnn``: missing, invalid, typed slightly wrong,
+duplicated, wrong year, and gaps in a series.
 
-``numero-sequence`` looks at each (year, agency) series across the whole workbook:
+The numbering rule, shared with ``suivi update``: a new number continues after the highest
+number of its (year, agency) series, whatever the date of the entry, because an entry is often
+registered late. So ``numero-sequence`` reports **gaps** in a series (numbers never given, from
+001 up to the highest), never an entry numbered after younger ones; duplicates are
+``numero-duplique``. After ``suivi update`` the check reports nothing about the numbers it gave.
 
-- **Order**: the series' entries are put in Date order; entries of the same day may carry their
-  numbers in any order (same-day rows are often typed in any order, and the update numbers
-  them in row order, so a swap within a day is not worth a warning). The numbers that must be
-  taken out for the rest to increase with the date (the complement of a longest increasing
-  subsequence) are reported, each with the two numbers it should lie between: one misplaced
-  number gives one finding, not one per following entry.
-- **Gaps**: each run of missing numbers (from 001 up to the highest used) gives one finding, on
-  the number that follows it (``25.1601.007 à 25.1601.049 absents (43)``).
-
-An entry gets at most one ``numero-sequence`` finding (both details joined). Numbers seen again
-(``numero-duplique``) count only once; entries without a readable Date count for gaps only.
+Each run of missing numbers gives one finding, on the number that follows it
+(``25.1601.007 à 25.1601.049 absents (43)``). A number typed slightly wrong (``25.1601.1``,
+``25-1601-002``) counts as the number it means, with ``numero-a-corriger`` giving its form.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from bisect import bisect_left
 from collections.abc import Iterator
-from operator import itemgetter, lt
+from operator import itemgetter
 from typing import cast
 
 from ..findings import Finding, fr_date
@@ -107,68 +101,6 @@ def duplicate_number(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _increasing_keep(seqs: list[int]) -> list[bool]:
-    """Mark one longest strictly increasing subsequence of ``seqs`` (O(n log n))."""
-    tails: list[int] = []  # smallest tail value of an increasing run of each length
-    tail_index: list[int] = []  # index in seqs of that tail
-    previous: list[int] = [-1] * len(seqs)
-    for i, value in enumerate(seqs):
-        k = bisect_left(tails, value)
-        if k == len(tails):
-            tails.append(value)
-            tail_index.append(i)
-        else:
-            tails[k] = value
-            tail_index[k] = i
-        previous[i] = tail_index[k - 1] if k else -1
-    keep = [False] * len(seqs)
-    i = tail_index[-1] if tail_index else -1
-    while i >= 0:
-        keep[i] = True
-        i = previous[i]
-    return keep
-
-
-_Item = tuple[dt.date, int, Entry]
-
-
-def _order_details(dated: list[_Item], key: tuple[int, str]) -> Iterator[tuple[Entry, str]]:
-    """The entries whose number breaks the Date order of their series, with a detail."""
-    dated.sort(key=itemgetter(0, 1))  # same day: any order is fine
-    seqs = [seq for _, seq, _ in dated]
-    if all(map(lt, seqs, seqs[1:])):  # the usual case: nothing out of order
-        return
-    keep = _increasing_keep(seqs)
-    year2, agency = key
-    previous: _Item | None = None
-    pending: list[_Item] = []  # misplaced items since the last kept one
-    for item, kept in zip(dated, keep, strict=True):
-        if not kept:
-            pending.append(item)
-            continue
-        for misplaced in pending:
-            yield misplaced[2], _between(misplaced[0], previous, item, year2, agency)
-        pending.clear()
-        previous = item
-    for misplaced in pending:
-        yield misplaced[2], _between(misplaced[0], previous, None, year2, agency)
-
-
-def _between(
-    day: dt.date, before: _Item | None, after: _Item | None, year2: int, agency: str
-) -> str:
-    def name(item: _Item) -> str:
-        return f"{format_order_number(year2, agency, item[1])} ({fr_date(item[0])})"
-
-    start = f"daté du {fr_date(day)}, il devrait être"
-    if before is not None and after is not None:
-        return f"{start} compris entre {name(before)} et {name(after)}"
-    if before is not None:
-        return f"{start} supérieur à {name(before)}"
-    assert after is not None  # a series always keeps at least one number
-    return f"{start} inférieur à {name(after)}"
-
-
 def _gap_details(
     numbered: list[tuple[int, Entry]], key: tuple[int, str]
 ) -> Iterator[tuple[Entry, str]]:
@@ -193,18 +125,22 @@ def _gap_details(
 
 @rule("numero-sequence")
 def number_sequence(ctx: Context) -> Iterator[Finding]:
-    """Gaps and order inversions in each (year, agency) series (see the module docstring)."""
+    """Gaps in each (year, agency) series (see the module docstring)."""
     code = "numero-sequence"
     for key, firsts in _number_index(ctx)[0].items():
-        dated: list[_Item] = [
-            (e.received_on, seq, e) for seq, e in firsts.items() if e.received_on is not None
-        ]
-        # id(entry) → (entry, detail): the misplaced numbers, usually none
-        misplaced = {id(entry): (entry, detail) for entry, detail in _order_details(dated, key)}
         for entry, detail in _gap_details(list(firsts.items()), key):
-            also = misplaced.pop(id(entry), None)
-            if also is not None:
-                detail = f"{also[1]} ; {detail}"
             yield Finding.at(entry, _ORDER, code, numero=entry.order_text, detail=detail)
-        for entry, detail in misplaced.values():
-            yield Finding.at(entry, _ORDER, code, numero=entry.order_text, detail=detail)
+
+
+@rule("numero-a-corriger")
+def near_miss_number(ctx: Context) -> Iterator[Finding]:
+    """An order number typed slightly wrong, read as the number it means: give its form."""
+    for e in ctx.entries:
+        if e.lenient and _ORDER in e.lenient and e.order_number is not None:
+            yield Finding.at(
+                e,
+                _ORDER,
+                "numero-a-corriger",
+                valeur=e.order_text,
+                numero=str(e.order_number),
+            )

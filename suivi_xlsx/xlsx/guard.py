@@ -49,13 +49,17 @@ MAX_CELLS = 60_000_000
 ROW_GAP = 10_000
 COLUMN_GAP = 256
 _CHUNK = 1 << 20
+#: Worksheet parts up to this size are scanned whatever their dimension says.
+SCAN_BELOW = 1 << 20
 
 _XML_SUFFIXES = (".xml", ".rels")
 _ROOT_RE = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DIMENSION_RE = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
 _SHEET_DATA_RE = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
-_RANGE_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$")
+_RANGE_RE = re.compile(
+    r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$"
+)
 _REF_RE = re.compile(rb"\sr\s*=\s*[\"']\s*\$?([A-Z]{0,3})\$?([0-9]{1,7})\s*[\"']")
 _ROW_RE = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?row>)", re.DOTALL)
 _ROW_NUMBER_RE = re.compile(rb"^<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*[\"']\s*([0-9]+)")
@@ -119,8 +123,8 @@ def _area(box: tuple[int, int, int, int]) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Inspection:
-    """What ``inspect_package`` found: the worksheet parts whose real extent must be scanned
-    (dimension missing or huge)."""
+    """What ``inspect_package`` found: the worksheet parts whose cells span more than
+    SCAN_CELLS positions, to be trimmed (``trimmed_package``) before calamine reads them."""
 
     to_scan: tuple[str, ...]
 
@@ -164,9 +168,17 @@ def inspect_package(path: Path) -> Inspection:
                 head = _prolog(package, info)
             except _Unreadable:
                 continue  # a part nobody may need; the reader says so if it does
-            kind = _check_prolog(path, info.filename, head)
-            if kind is not None and _needs_scan(head):
-                to_scan.append(info.filename)
+            root = _check_prolog(path, info.filename, head)
+            if root != b"worksheet":
+                continue
+            # A small sheet is always scanned (a few ms): its dimension may be missing or lie.
+            if info.file_size <= SCAN_BELOW or _needs_scan(head):
+                try:
+                    box = scan_extent(package, info).box
+                except _MEMBER_ERRORS:
+                    continue  # the reader will say the sheet is damaged, if it reads it
+                if box is not None and _area(box) > SCAN_CELLS:
+                    to_scan.append(info.filename)
     result = Inspection(tuple(to_scan))
     if stamp is not None:
         _cache.clear()  # one file at a time: keep the cache tiny
@@ -212,18 +224,22 @@ _MEMBER_ERRORS = (
 
 
 def _prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The start of an XML part, up to its root element's name (at most PROLOG_LIMIT)."""
+    """The start of an XML part, up to its root element's name (at most PROLOG_LIMIT); for a
+    worksheet, up to its ``<sheetData>`` (the dimension comes before it)."""
     try:
         with package.open(info) as stream:
             head = stream.read(4096)
-            while len(head) < PROLOG_LIMIT and _ROOT_RE.search(_ascii(head)) is None:
+            while len(head) < PROLOG_LIMIT:
+                text = _ascii(head)
+                root = _ROOT_RE.search(text)
+                if root is not None and (
+                    root.group(2) != b"worksheet" or _SHEET_DATA_RE.search(text, root.end())
+                ):
+                    break
                 more = stream.read(16384)
                 if not more:
                     break
                 head += more
-            # A worksheet's dimension comes after its first few elements: read on a little.
-            if _SHEET_DATA_RE.search(_ascii(head)) is None and len(head) < PROLOG_LIMIT:
-                head += stream.read(PROLOG_LIMIT - len(head))
     except _MEMBER_ERRORS as error:
         raise _Unreadable(str(error)) from error
     return head
@@ -242,8 +258,10 @@ def _check_prolog(path: Path, part: str, head: bytes) -> bytes | None:
     root = _ROOT_RE.search(text)
     if _DTD_RE.search(text, 0, root.start() if root else len(text)):
         raise damaged(
-            path, part, "une partie XML contient une DTD (déclaration <!DOCTYPE> ou <!ENTITY>), "
-            "ce qu'un classeur Excel ne contient jamais"
+            path,
+            part,
+            "une partie XML contient une DTD (déclaration <!DOCTYPE> ou <!ENTITY>), "
+            "ce qu'un classeur Excel ne contient jamais",
         )
     if root is None:
         if len(head) >= PROLOG_LIMIT or not text.strip():
@@ -253,18 +271,16 @@ def _check_prolog(path: Path, part: str, head: bytes) -> bytes | None:
 
 
 def _needs_scan(head: bytes) -> bool:
-    """A worksheet whose dimension is missing or spans more than SCAN_CELLS cells."""
+    """A worksheet with cells whose dimension is missing or spans more than SCAN_CELLS."""
     text = _ascii(head)
-    if _SHEET_DATA_RE.search(text) is None and b"worksheet" not in text[:4096]:
-        return False
-    if _SHEET_DATA_RE.search(text) is None and len(head) < PROLOG_LIMIT:
-        return False  # a worksheet part without cells (a chart sheet's twin, an empty shell)
+    if _SHEET_DATA_RE.search(text) is None:
+        return len(head) >= PROLOG_LIMIT  # sheetData not reached: do not trust the sheet
     found = _DIMENSION_RE.search(text)
     box = range_cells(found.group(1).decode("ascii", "replace")) if found else None
     return box is None or _area(box) > SCAN_CELLS
 
 
-def _inflate(package: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+def _inflate(package: zipfile.ZipFile, part: str | zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's bytes, a chunk at a time (bounded by its declared size: see module doc)."""
     with package.open(part) as stream:
         while chunk := stream.read(_CHUNK):
@@ -311,24 +327,28 @@ def _before_gap(flags: bytearray, first: int, gap: int) -> int:
         last = following
 
 
-def scan_extent(package: zipfile.ZipFile, part: str) -> Extent:
+def scan_extent(package: zipfile.ZipFile, part: str | zipfile.ZipInfo) -> Extent:
     """Rows and columns that hold cells, streaming through the part (bounded memory)."""
-    rows = bytearray(_MAX_ROWS + 2)
-    columns = bytearray(_MAX_COLUMNS + 1)
+    numbers: set[bytes] = set()
+    letters: set[bytes] = set()
     carry = b""
     for chunk in _inflate(package, part):
         text = carry + chunk
         cut = text.rfind(b">") + 1  # never split an attribute between chunks
         carry = text[cut:]
-        for letters, digits in _REF_RE.findall(text, 0, cut):
-            number = int(digits)
-            if not 0 < number <= _MAX_ROWS:
-                continue
+        found = _REF_RE.findall(text, 0, cut)
+        if found:
+            some_letters, some_numbers = zip(*found, strict=True)
+            letters.update(some_letters)  # distinct values only: a few per sheet
+            numbers.update(some_numbers)
+    rows = bytearray(_MAX_ROWS + 2)
+    for digits in numbers:
+        if 0 < (number := int(digits)) <= _MAX_ROWS:
             rows[number] = 1
-            if letters:
-                column = _column_index(letters.decode("ascii"))
-                if column < _MAX_COLUMNS:
-                    columns[column] = 1
+    columns = bytearray(_MAX_COLUMNS + 1)
+    for name in letters:
+        if name and (column := _column_index(name.decode("ascii"))) < _MAX_COLUMNS:
+            columns[column] = 1
     return Extent(rows, columns)
 
 
@@ -424,3 +444,36 @@ def _member_problem(error: BaseException) -> str:
     if "encrypt" in text or "password" in text:
         return "une partie est chiffrée"
     return "une partie est tronquée ou illisible"
+
+
+def far_cells_notice(sheet: str, trimmed: Trimmed) -> str:
+    """The French notice for cells left out of a sheet (printed as « Attention : … »)."""
+    shown = ", ".join(trimmed.left_out) + ("…" if trimmed.count > len(trimmed.left_out) else "")
+    what = (
+        "1 cellule isolée loin du tableau a été ignorée"
+        if trimmed.count == 1
+        else f"{trimmed.count} cellules isolées loin du tableau ont été ignorées"
+    )
+    return (
+        f"dans la feuille « {sheet} », {what} ({shown}). Dans Excel, Ctrl+Fin mène à la "
+        "dernière cellule utilisée : supprimez les lignes et colonnes en trop au-delà du "
+        "tableau, puis enregistrez."
+    )
+
+
+def trimmed_package(path: Path, parts: tuple[str, ...]) -> tuple[bytes, list[str]] | None:
+    """A copy of the package whose worksheets ``parts`` lose their stray far cells, and the
+    French notices naming those cells; ``None`` when no sheet needed it."""
+    from .package import read_workbook_info
+    from .zipcopy import rewrite_package
+
+    with zipfile.ZipFile(path) as package:
+        trims = [t for part in parts if (t := trim_sheet(path, package, part)) is not None]
+        if not trims:
+            return None
+        try:
+            names = {sheet.part: sheet.name for sheet in read_workbook_info(package).sheets}
+        except Exception:  # names are only for the notice; the part name will do
+            names = {}
+    copy = rewrite_package(path.read_bytes(), {t.part: t.data for t in trims})
+    return copy, [far_cells_notice(names.get(t.part, t.part), t) for t in trims]

@@ -25,10 +25,20 @@ def libreoffice_lock_file(path: Path) -> Path:
     return path.with_name(f".~lock.{path.name}#")
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, where a name too long to exist (``~$`` + a 254-byte name) is
+    simply absent rather than an error."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def check_not_open(path: Path) -> None:
     """Raise ``FileLockedError`` when Excel or LibreOffice has the workbook open."""
     for owner in excel_owner_files(path):
-        if owner.exists():
+        if _exists(owner):
             raise FileLockedError(
                 f"Le classeur {path.name} est ouvert dans Excel (fichier {owner.name} à côté) : "
                 "fermez le fichier dans Excel puis relancez la commande. Si Excel est déjà "
@@ -36,7 +46,7 @@ def check_not_open(path: Path) -> None:
                 path=path,
             )
     lock = libreoffice_lock_file(path)
-    if lock.exists():
+    if _exists(lock):
         raise FileLockedError(
             f"Le classeur {path.name} est ouvert dans LibreOffice (fichier {lock.name} à côté) : "
             "fermez-le dans LibreOffice puis relancez la commande. Si LibreOffice est déjà "

@@ -30,8 +30,9 @@ _V_RE = re.compile(r"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v>)", re.
 _R_ATTR_RE = re.compile(r"\sr\s*=\s*[\"']\s*([0-9]+)\s*[\"']")
 _R_CELL_RE = re.compile(r"\sr\s*=\s*[\"']\s*\$?([A-Za-z]{1,3})\$?[0-9]+\s*[\"']")
 _F_RE = re.compile(r"<(?:[\w.-]+:)?f\b")
-#: How many existing rows above (then below) to look at for a column's style.
+#: How many existing rows above (then below) ``neighbour_style`` looks at for a column's style.
 NEIGHBOUR_REACH = 200
+_NO_CELL = -1  # ``style_in_row``: the row has no cell in that column
 
 
 @lru_cache(maxsize=1024)
@@ -127,6 +128,8 @@ class SheetText:
         self._rows: dict[int, Row] = {}
         self._indexed = index_rows
         self.last_found_end: int | None = None  # where ``find_cell``'s last direct hit ended
+        self._col_styles: list[tuple[int, int, int]] | None = None  # (min, max, style)
+        self._referenced: bool | None = None
         if index_rows:
             self._index_rows()
 
@@ -281,18 +284,99 @@ class SheetText:
 
     def column_style(self, column: int) -> int | None:
         """The ``style`` of the ``<col>`` range covering ``column``, when there is one."""
-        head = self.text[: self.data_tag[0]]
-        p = re.escape(self.prefix)
-        for match in re.finditer(rf"<{p}col\b[^>]*>", head):
-            tag = match.group(0)
-            lo, hi, style = get_attr(tag, "min"), get_attr(tag, "max"), get_attr(tag, "style")
-            digits = lo and hi and style and lo.isdigit() and hi.isdigit() and style.isdigit()
-            if digits and int(lo or 0) <= column + 1 <= int(hi or 0):
-                return int(style or 0)
+        if self._col_styles is None:
+            ranges: list[tuple[int, int, int]] = []
+            p = re.escape(self.prefix)
+            col_re = re.compile(rf"<{p}col\b[^>]*>")
+            for match in col_re.finditer(self.text, 0, self.data_tag[0]):
+                tag = match.group(0)
+                lo, hi, style = get_attr(tag, "min"), get_attr(tag, "max"), get_attr(tag, "style")
+                if lo and hi and style and lo.isdigit() and hi.isdigit() and style.isdigit():
+                    ranges.append((int(lo), int(hi), int(style)))
+            self._col_styles = ranges
+        for lo, hi, style in self._col_styles:
+            if lo <= column + 1 <= hi:
+                return style
         return None
+
+    def style_in_row(self, index: int, column: int) -> int:
+        """The style (0 when none) of the ``index``-th row's cell in ``column``, or
+        ``_NO_CELL``. Found by the cell's reference within the row's span, without building
+        the row; rows whose cells lack references are read in full."""
+        text = self.text
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else self.content_end
+        pos = text.find(f'r="{cell_ref(self.numbers[index], column)}"', start, end)
+        if pos >= 0:
+            lt = text.rfind("<", start, pos)
+            gt = text.find(">", pos, end)
+            if lt >= 0 and gt >= 0:
+                s = get_attr(text[lt : gt + 1], "s")
+                return int(s) if s is not None and s.strip().isdigit() else 0
+        if self._all_cells_referenced():
+            return _NO_CELL
+        found = self.cell_in(self.row_at(index), column)
+        return _NO_CELL if found is None else (found.style or 0)
+
+    def _all_cells_referenced(self) -> bool:
+        """Every ``<c>`` carries its ``r`` (what Excel writes): a cell not found by its
+        reference is then absent. One pass over the sheet, the first time it is asked."""
+        if self._referenced is None:
+            p = re.escape(self.prefix)
+            bare = re.compile(rf"<{p}c(?=[\s/>])(?![^>]*?\sr\s*=)")
+            self._referenced = bare.search(self.text, *self._content) is None
+        return self._referenced
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.codec)
+
+
+class NeighbourStyles:
+    """The style of the nearest existing cell of a column above a row (not above
+    ``lowest``), else below it: what a new cell copies. Asked in increasing row order, as the
+    patch goes, it remembers per column how far it looked and what it found, so each row is
+    looked at once per column whatever the number of cells filled: a column empty on most
+    rows (a register that never had numbers) costs one pass, not one search per cell."""
+
+    def __init__(self, sheet: SheetText, lowest: int) -> None:
+        self.sheet = sheet
+        self.lowest_index = bisect.bisect_left(sheet.numbers, lowest)
+        # column → (rows below this index were looked at, nearest style among them)
+        self._above: dict[int, tuple[int, int | None]] = {}
+        # column → (rows before this index were looked at, index of the nearest cell or None)
+        self._below: dict[int, tuple[int, int | None]] = {}
+
+    def style(self, number: int, column: int) -> int | None:
+        sheet = self.sheet
+        numbers = sheet.numbers
+        i = bisect.bisect_left(numbers, number)
+        looked, found = self._above.get(column, (self.lowest_index, None))
+        if i < looked:  # asked out of order: look again from scratch, correct if slower
+            looked, found = self.lowest_index, None
+        nearest: int | None = None
+        for j in range(i - 1, looked - 1, -1):
+            style = sheet.style_in_row(j, column)
+            if style != _NO_CELL:
+                nearest = style
+                break
+        if nearest is None:
+            nearest = found
+        self._above[column] = (max(i, looked), nearest)
+        if nearest is not None:
+            return nearest
+        start = i + 1 if i < len(numbers) and numbers[i] == number else i
+        frontier, below = self._below.get(column, (0, None))
+        if below is not None and below >= start:
+            return sheet.style_in_row(below, column)
+        j = max(start, frontier)
+        while j < len(numbers):
+            style = sheet.style_in_row(j, column)
+            if style != _NO_CELL:
+                self._below[column] = (j, j)
+                return style
+            j += 1
+        self._below[column] = (len(numbers), None)
+        return None
 
 
 def _value_cell(prefix: str, edit: CellEdit, style: int | None, date1904: bool) -> str:
@@ -369,13 +453,14 @@ def patch_sheet(
     text = sheet.text
     prefix = sheet.prefix
     lowest = first_entry_row or min((e.row for e in edits), default=1)
+    neighbours = NeighbourStyles(sheet, lowest)
     by_row: dict[int, list[CellEdit]] = {}
     for edit in sorted(edits, key=lambda e: (e.row, e.column)):
         by_row.setdefault(edit.row, []).append(edit)
 
     def style_for(edit: CellEdit, existing: Cell | None) -> int | None:
         own = existing.style if existing is not None else None
-        neighbour = sheet.neighbour_style(edit.row, edit.column, lowest)
+        neighbour = neighbours.style(edit.row, edit.column)
         if neighbour is None:
             neighbour = sheet.column_style(edit.column)
         base = own if own else neighbour

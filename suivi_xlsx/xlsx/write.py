@@ -10,17 +10,32 @@ and no temporary file remains.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import hashlib
 import io
 import os
+import re
 import shutil
+import socket
+import stat
 import tempfile
+import time
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
+from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
-from ..errors import RefusedError, UnreadableFileError
+from ..errors import (
+    DiskFullError,
+    RefusedError,
+    SuiviError,
+    SuiviWarning,
+    UnreadableFileError,
+)
 from ..plan import CellEdit, Highlight, UpdatePlan, UpdateResult
+from .guard import damaged, validate_members
 from .locks import (
     changed_on_disk,
     check_folder_writable,
@@ -36,16 +51,154 @@ from .styles import Styles
 from .xmltext import excel_serial
 from .zipcopy import rewrite_package
 
+#: Longest file name (one path component) most file systems take, in bytes.
+NAME_LIMIT = 255
+
+
+def fit_name(stem: str, tail: str, limit: int = NAME_LIMIT) -> str:
+    """``stem + tail``, the stem shortened (never the tail) so that the name stays within
+    ``limit`` bytes in the file system's encoding."""
+    while stem and len(os.fsencode(stem + tail)) > limit:
+        stem = stem[:-1]
+    return stem + tail
+
 
 def backup_path(path: Path, now: dt.datetime | None = None) -> Path:
-    """``registre.xlsx`` → ``registre.sauvegarde-20261125-143210.xlsx`` (a free name)."""
+    """``registre.xlsx`` → ``registre.sauvegarde-20261125-143210.xlsx`` (a free name, within
+    the file-name length limit: a long stem is shortened)."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}{path.suffix}")
+    candidate = path.with_name(fit_name(path.stem, f".sauvegarde-{stamp}{path.suffix}"))
     n = 2
     while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.sauvegarde-{stamp}-{n}{path.suffix}")
+        candidate = path.with_name(fit_name(path.stem, f".sauvegarde-{stamp}-{n}{path.suffix}"))
         n += 1
     return candidate
+
+
+# --- temporary files ------------------------------------------------------------------------
+# ``~suivi-<host>-<pid>-<random>.tmp<suffix>``: unmistakable, short whatever the register's
+# name, and it says which process on which computer wrote it, so that the next run can tell a
+# temp left by a killed run (its process is gone, or it is old) from one being written now.
+_TEMP_PREFIX = "~suivi-"
+_TEMP_RE = re.compile(r"^~suivi-([0-9a-f]{8})-([0-9]+)-[A-Za-z0-9_]+\.tmp\.[A-Za-z]{3,4}$")
+# What earlier versions left (``tempfile`` default: 8 random characters), judged by age only.
+_OLD_TEMP_RE = re.compile(r"^~suivi-[a-z0-9_]{8}\.(?:xlsx|xlsm|xltx|xltm)$")
+#: A temp older than this is stale whoever wrote it: no update runs for hours.
+STALE_AFTER_S = 6 * 3600
+
+
+def _host_tag() -> str:
+    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _temp_prefix() -> str:
+    return f"{_TEMP_PREFIX}{_host_tag()}-{os.getpid()}-"
+
+
+def _process_gone(pid: int) -> bool:
+    """True only when ``pid`` surely runs no more on this computer (POSIX); on Windows
+    ``os.kill`` would terminate the process, so only the age of a temp is used there."""
+    if os.name != "posix" or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: alive, someone else's
+        return False
+    return False
+
+
+def _is_stale(entry: os.DirEntry[str], now: float) -> bool:
+    match = _TEMP_RE.match(entry.name)
+    if match is None and _OLD_TEMP_RE.match(entry.name) is None:
+        return False
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if now - info.st_mtime > STALE_AFTER_S:
+        return True
+    if match is None:
+        return False
+    host, pid = match.group(1), int(match.group(2))
+    return host == _host_tag() and pid != os.getpid() and _process_gone(pid)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove the temps a killed update left in ``folder`` (ours only: exact name pattern,
+    and their process is gone or they are old); return those that could not be removed."""
+    now = time.time()
+    left: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return left
+    for entry in entries:
+        if entry.name.startswith(_TEMP_PREFIX) and _is_stale(entry, now):
+            try:
+                os.unlink(entry.path)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                left.append(Path(entry.path))
+    return left
+
+
+# --- the file and its links -----------------------------------------------------------------
+def real_file(path: Path) -> Path:
+    """The file to update: ``path`` itself, or the target of a symbolic link (updated in
+    place of the link, which stays a link)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a dangling link or a loop
+        raise UnreadableFileError(
+            f"{path.name} est un raccourci (lien symbolique) vers un fichier introuvable : "
+            "indiquez le classeur lui-même.",
+            path=path,
+        ) from exc
+
+
+def check_file_writable(path: Path) -> None:
+    """Refuse, as Excel does, a read-only file, and a file with other names (hard links)."""
+    info = path.stat()
+    readonly_attribute = getattr(info, "st_file_attributes", 0) & getattr(
+        stat, "FILE_ATTRIBUTE_READONLY", 0
+    )
+    if not info.st_mode & stat.S_IWUSR or readonly_attribute:
+        raise RefusedError(
+            f"Le classeur {path.name} est en lecture seule : il n'a pas été modifié. Retirez "
+            "la lecture seule (clic droit > Propriétés, décochez « Lecture seule ») ou "
+            "travaillez sur une copie, puis relancez la commande.",
+            path=path,
+        )
+    if info.st_nlink > 1:
+        # Replacing the file would update this name only; writing into it in place would not
+        # be atomic (a crash could damage it under every name). Refusing keeps both promises.
+        raise RefusedError(
+            f"Le classeur {path.name} porte {info.st_nlink} noms sur le disque (liens "
+            "physiques) : le mettre à jour ne changerait que ce nom-ci, les autres garderaient "
+            "l'ancienne version. Faites-en une copie indépendante (copier-coller, puis "
+            "renommez-la), mettez à jour la copie, ou supprimez les autres noms.",
+            path=path,
+        )
+
+
+def _disk_full(error: OSError) -> bool:
+    codes = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+    return error.errno in codes
+
+
+def disk_full(folder: Path) -> DiskFullError:
+    return DiskFullError(
+        f"disque plein dans le dossier {folder} : le classeur n'a pas été modifié. Libérez de "
+        "la place (ou demandez plus de quota), puis relancez la commande.",
+        path=folder,
+    )
 
 
 def _open_package(path: Path) -> tuple[bytes, zipfile.ZipFile]:
@@ -63,7 +216,7 @@ def _open_package(path: Path) -> tuple[bytes, zipfile.ZipFile]:
         raise locked_on_replace(path) from exc
     try:
         return data, zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
         raise UnreadableFileError(
             f"Le fichier {path.name} n'est pas un classeur Excel lisible : "
             "ouvrez-le et enregistrez-le au format .xlsx.",
@@ -123,6 +276,30 @@ def _verify(
                         raise failed(f"cellule {edit.cell}")
 
 
+# Errors that a damaged input raises while its parts are parsed (not our own bugs).
+_INPUT_ERRORS = (
+    UnicodeError,
+    LookupError,  # an unknown encoding, a missing part (KeyError)
+    ET.ParseError,
+    expat.ExpatError,
+    zipfile.BadZipFile,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    ValueError,
+)
+
+
+def _input_problem(error: BaseException) -> str:
+    if isinstance(error, KeyError):
+        return "une partie annoncée par le classeur manque"
+    if isinstance(error, UnicodeError | LookupError):
+        return "une partie XML est dans un encodage illisible"
+    if isinstance(error, ET.ParseError | expat.ExpatError):
+        return "une partie XML est mal formée"
+    return "une partie est illisible"
+
+
 def apply_update(
     path: str | os.PathLike[str],
     plan: UpdatePlan,
@@ -135,68 +312,101 @@ def apply_update(
     Returns ``UpdateResult(written=False, …)`` without touching the file when there is nothing
     to change (no edits, highlight rules already there as planned). Raises ``FileLockedError``
     when the workbook is open in Excel/LibreOffice or Windows refuses the replace,
-    ``RefusedError`` when the folder is read-only or the file changed meanwhile,
-    ``UnreadableFileError`` / ``NoRegisterError`` when the file or a planned sheet is unusable.
+    ``RefusedError`` when the folder or the file is read-only, the file has other names (hard
+    links) or changed meanwhile, ``DiskFullError`` when the disk fills up,
+    ``DamagedFileError`` when a part of the input is damaged, ``UnreadableFileError`` /
+    ``NoRegisterError`` when the file or a planned sheet is unusable.
+
+    A symbolic link is followed: its target is updated and the link stays a link.
     """
-    path = Path(path)
-    check_not_open(path)
+    link = Path(path)
+    check_not_open(link)
+    path = real_file(link)
+    if path != link:
+        check_not_open(path)
     data, package = _open_package(path)
     state = file_state(path, data)
     if expected_mtime_ns is not None and state.mtime_ns != expected_mtime_ns:
         raise changed_on_disk(path)
+    # What is copied as-is must be sound, or our verification would blame itself later.
+    validate_members(path, package)
 
-    info = read_workbook_info(package)
-    styles: Styles | None = None
-    styles_codec: tuple[str, bytes] = ("utf-8", b"")
-    if info.styles_part is not None and info.styles_part in package.namelist():
-        text, codec, bom = decode_part(package.read(info.styles_part))
-        styles = Styles(text)
-        styles_codec = (codec, bom)
+    part = "xl/workbook.xml"
+    try:
+        info = read_workbook_info(package)
+        styles: Styles | None = None
+        styles_codec: tuple[str, bytes] = ("utf-8", b"")
+        if info.styles_part is not None and info.styles_part in package.namelist():
+            part = info.styles_part
+            text, codec, bom = decode_part(package.read(info.styles_part))
+            styles = Styles(text)
+            styles_codec = (codec, bom)
 
-    edits_by_sheet: dict[str, list[CellEdit]] = {}
-    for edit in plan.edits:
-        edits_by_sheet.setdefault(edit.sheet, []).append(edit)
-    highlights_by_sheet: dict[str, list[Highlight]] = {}
-    for highlight in plan.highlights:
-        highlights_by_sheet.setdefault(highlight.sheet, []).append(highlight)
+        edits_by_sheet: dict[str, list[CellEdit]] = {}
+        for edit in plan.edits:
+            edits_by_sheet.setdefault(edit.sheet, []).append(edit)
+        highlights_by_sheet: dict[str, list[Highlight]] = {}
+        for highlight in plan.highlights:
+            highlights_by_sheet.setdefault(highlight.sheet, []).append(highlight)
 
-    replaced: dict[str, bytes] = {}
-    edits_by_part: dict[str, list[CellEdit]] = {}
-    highlighted: list[str] = []
-    for name in dict.fromkeys([*edits_by_sheet, *highlights_by_sheet]):
-        sheet = info.sheet(name)
-        if not sheet.is_worksheet:
-            raise RefusedError(f"La feuille « {name} » n'est pas une feuille de calcul.")
-        edits = edits_by_sheet.get(name, [])
-        highlights = highlights_by_sheet.get(name, [])
-        first_row = min((h.first_row for h in highlights), default=None)
-        result = patch_sheet(
-            package.read(sheet.part),
-            edits,
-            highlights,
-            styles,
-            date1904=info.date1904,
-            first_entry_row=first_row,
-        )
-        if result.data is not None:
-            replaced[sheet.part] = result.data
-        if edits:
-            edits_by_part[sheet.part] = edits
-        if result.highlighted:
-            highlighted.append(name)
-    if styles is not None and styles.changed and info.styles_part is not None:
-        codec, bom = styles_codec
-        replaced[info.styles_part] = bom + styles.render().encode(codec)
+        replaced: dict[str, bytes] = {}
+        edits_by_part: dict[str, list[CellEdit]] = {}
+        highlighted: list[str] = []
+        for name in dict.fromkeys([*edits_by_sheet, *highlights_by_sheet]):
+            sheet = info.sheet(name)
+            if not sheet.is_worksheet:
+                raise RefusedError(f"La feuille « {name} » n'est pas une feuille de calcul.")
+            part = sheet.part
+            edits = edits_by_sheet.get(name, [])
+            highlights = highlights_by_sheet.get(name, [])
+            first_row = min((h.first_row for h in highlights), default=None)
+            result = patch_sheet(
+                package.read(sheet.part),
+                edits,
+                highlights,
+                styles,
+                date1904=info.date1904,
+                first_entry_row=first_row,
+            )
+            if result.data is not None:
+                replaced[sheet.part] = result.data
+            if edits:
+                edits_by_part[sheet.part] = edits
+            if result.highlighted:
+                highlighted.append(name)
+        if styles is not None and styles.changed and info.styles_part is not None:
+            part = info.styles_part
+            codec, bom = styles_codec
+            replaced[info.styles_part] = bom + styles.render().encode(codec)
+    except SuiviError:
+        raise
+    except _INPUT_ERRORS as exc:
+        raise damaged(path, part, _input_problem(exc)) from exc
     if not replaced:
         return UpdateResult(written=False, backup=None, highlighted_sheets=())
 
     new_data = rewrite_package(data, replaced)
+    del data
     folder = path.parent if str(path.parent) else Path(".")
     check_folder_writable(folder)
+    check_file_writable(path)
+    for left in remove_stale_temps(folder):
+        warnings.warn(
+            f"le fichier temporaire {left.name}, laissé par une mise à jour interrompue, n'a "
+            "pas pu être supprimé : supprimez-le vous-même.",
+            SuiviWarning,
+            stacklevel=2,
+        )
     try:
-        fd, temp_name = tempfile.mkstemp(dir=folder, prefix="~suivi-", suffix=path.suffix)
+        fd, temp_name = tempfile.mkstemp(
+            dir=folder, prefix=_temp_prefix(), suffix=".tmp" + path.suffix.lower()[:5]
+        )
     except PermissionError as exc:
         raise folder_not_writable(folder) from exc
+    except OSError as exc:
+        if _disk_full(exc):
+            raise disk_full(folder) from exc
+        raise
     temp = Path(temp_name)
     made_backup: Path | None = None
     replaced_ok = False
@@ -205,6 +415,7 @@ def apply_update(
             out.write(new_data)
             out.flush()
             os.fsync(out.fileno())
+        del new_data
         shutil.copymode(path, temp)
         _verify(temp, package, replaced, edits_by_part, info.date1904)
         check_unchanged(path, state)
@@ -216,6 +427,10 @@ def apply_update(
         replaced_ok = True
     except PermissionError as exc:
         raise locked_on_replace(path) from exc
+    except OSError as exc:
+        if _disk_full(exc):
+            raise disk_full(folder) from exc
+        raise
     finally:
         if not replaced_ok:
             temp.unlink(missing_ok=True)
