@@ -248,8 +248,7 @@ CODES: Mapping[str, CodeSpec] = _table(
         _W,
         "Réclamation en cours : dernière étape datée le {date} ({depuis}), au-delà de "
         "{intervalle} sans nouvelles pour le client. Informez-le et notez la date dans Suivi.",
-        "réclamation en cours dont la dernière étape datée remonte à plus de 30 jours "
-        "(Paramètres)",
+        "réclamation en cours dont la dernière étape datée remonte à plus de 30 jours (Paramètres)",
     ),
     CodeSpec(
         "responsable-non-habilite",

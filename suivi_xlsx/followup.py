@@ -326,16 +326,14 @@ def follow_up(
     names = {key: counter.most_common(1)[0][0] for key, counter in spellings.items()}
     source_rank = {id(source): n for n, source in enumerate(sources)}
     people: list[PersonReminders] = []
-    for key, steps in found.items():
-        if not steps:
+    for key, kept_steps in found.items():
+        if not kept_steps:
             continue
         name = names.get(key, NO_OWNER) if key else NO_OWNER
-        steps.sort(
-            key=lambda s: (s[1], _RANK[s[0]], source_rank[id(s[3])], s[2].sheet, s[2].row)
-        )
+        kept_steps.sort(key=lambda s: (s[1], _RANK[s[0]], source_rank[id(s[3])], s[2].row))
         reminders = tuple(
             Reminder(action, deadline, deadline.toordinal() - today_ordinal, entry, source, name)
-            for action, deadline, entry, source in steps
+            for action, deadline, entry, source in kept_steps
         )
         people.append(PersonReminders(name, key, reminders))
     people.sort(key=lambda p: (not p.key, p.key))

@@ -333,9 +333,7 @@ def _required(entry: Entry, number: str, value: object, column: Column, what: st
         )
 
 
-def build_letter(
-    register: Register, entry: Entry, kind: LetterKind, today: dt.date
-) -> Letter:
+def build_letter(register: Register, entry: Entry, kind: LetterKind, today: dt.date) -> Letter:
     """The letter ``kind`` for ``entry``, or ``RefusedError`` with the reason and the fix:
     not a complaint, no order number, date, client or object; for the answer, no *Réponse
     apportée* or no readable *Décision*, and a rejection while the consumer mediator is

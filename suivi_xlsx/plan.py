@@ -15,13 +15,17 @@ from .model import Column
 
 @dataclass(frozen=True, slots=True)
 class CellEdit:
-    """Set one empty cell of a register sheet. Never targets a cell that holds anything."""
+    """Set one empty cell of a register sheet, or replace a date typed as text by that date
+    (``replaces``). Never targets any other cell that holds anything, nor a formula."""
 
     sheet: str
     row: int  # Excel row (1-based)
     column: int  # 0-based column index
     value: str | int | dt.date
     field: Column  # which register column this fills (ORDER_NUMBER, YEAR, DUE_DATE…)
+    # For a date typed as text turned into a real date (``--convertir-dates``): the text the
+    # cell must still hold; the edit replaces it. ``None``: the cell must be empty.
+    replaces: str | None = None
 
     @property
     def cell(self) -> str:
@@ -54,6 +58,17 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Uncoloured:
+    """A late entry the highlighting cannot colour: its due or closing date is typed as text,
+    which the conditional formats cannot read (``--convertir-dates`` fixes it)."""
+
+    sheet: str
+    row: int
+    cell: str  # the cell holding the text date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class UpdatePlan:
     """Every change an update makes, in sheet then row order."""
 
@@ -62,6 +77,7 @@ class UpdatePlan:
     highlights: tuple[Highlight, ...]
     skipped: tuple[Skipped, ...]
     agency: str | None = None  # the agency number used for new order numbers
+    uncoloured: tuple[Uncoloured, ...] = ()  # late rows the highlighting cannot colour
 
     def edits_by_sheet(self) -> Mapping[str, tuple[CellEdit, ...]]:
         by_sheet: dict[str, list[CellEdit]] = {}

@@ -45,6 +45,14 @@ ACK_DAYS_LABEL = "Délai d'accusé de réception (jours)"
 ANSWER_MONTHS_LABEL = "Délai de réponse (mois)"
 CALENDAR_LABEL = "Décompte des jours (accusé de réception)"
 ALSACE_MOSELLE_LABEL = "Alsace-Moselle"
+AUTHORISED_LABEL = "Personnes habilitées à répondre aux réclamations"
+INFORM_DAYS_LABEL = "Informer le client au moins tous les (jours)"
+SCHOOL_NAME_LABEL = "Nom de l'auto-école"
+SCHOOL_ADDRESS_LABEL = "Adresse de l'auto-école"
+SIGNATORY_LABEL = "Signataire des courriers"
+MEDIATOR_NAME_LABEL = "Médiateur : nom"
+MEDIATOR_ADDRESS_LABEL = "Médiateur : adresse"
+MEDIATOR_WEBSITE_LABEL = "Médiateur : site internet"
 
 CALENDAR_CHOICES: tuple[str, ...] = ("jours calendaires", "jours ouvrables")
 ORIGIN_CHOICES: tuple[str, ...] = ("FS", "QS", "PA")
@@ -117,7 +125,36 @@ _SETTINGS_ROWS: tuple[tuple[str, str], ...] = (
         "« oui » si l'agence est en Alsace-Moselle : le Vendredi saint et le 26 décembre sont "
         "alors fériés (décompte en jours ouvrables).",
     ),
+    (
+        AUTHORISED_LABEL,
+        "Qui peut répondre aux réclamations et signer les courriers, noms séparés par « ; » "
+        "(ex. Mme Durand ; M. Petit). suivi-check signale une réclamation confiée à une autre "
+        "personne. Vide : pas de contrôle.",
+    ),
+    (
+        INFORM_DAYS_LABEL,
+        "Tant qu'une réclamation est en cours, le client doit avoir des nouvelles au moins tous "
+        "les N jours : « suivi-check » signale une réclamation dont la dernière étape datée "
+        "(réception, accusé de réception, date notée dans le Suivi, réponse) est plus ancienne.",
+    ),
+    (SCHOOL_NAME_LABEL, "Le nom de l'auto-école, tel qu'il figure sur les courriers."),
+    (SCHOOL_ADDRESS_LABEL, "L'adresse postale de l'auto-école, pour l'en-tête des courriers."),
+    (
+        SIGNATORY_LABEL,
+        "Nom et fonction de la personne qui signe les courriers aux clients (ex. Mme Durand, "
+        "gérante).",
+    ),
+    (
+        MEDIATOR_NAME_LABEL,
+        "Le médiateur de la consommation auquel l'auto-école adhère : à indiquer au client "
+        "quand sa réclamation est rejetée en tout ou partie (voies de recours).",
+    ),
+    (MEDIATOR_ADDRESS_LABEL, "L'adresse postale du médiateur."),
+    (MEDIATOR_WEBSITE_LABEL, "Le site internet du médiateur, où le client peut le saisir."),
 )
+
+#: Settings rows whose explanation is an input message on the value cell, not in column C.
+_PROMPTED: frozenset[str] = frozenset({AUTHORISED_LABEL})
 
 _HELP_LINES: tuple[tuple[str, str], ...] = (
     ("title", "Mode d'emploi du registre des réclamations et du tableau de suivi"),
@@ -176,8 +213,38 @@ _HELP_LINES: tuple[tuple[str, str], ...] = (
     ),
     (
         "text",
-        "Les délais et le mode de décompte se règlent dans la feuille « Paramètres », avec votre "
-        "numéro d'agence.",
+        "Tenir le client informé : tant que la réclamation est en cours, donnez-lui des "
+        "nouvelles au moins tous les 30 jours et notez la date dans « Suivi ».",
+    ),
+    (
+        "text",
+        "Réponse apportée, dysfonctionnements, actions correctives : notez la réponse donnée "
+        "au client, les dysfonctionnements identifiés et, pour chacun, l'action corrective "
+        "(dans « Actions correctives » ou dans une fiche PA qui cite le numéro d'ordre de la "
+        "réclamation).",
+    ),
+    ("heading", "La feuille « Paramètres »"),
+    (
+        "text",
+        "Numéro d'agence, délais d'accusé de réception et de réponse, décompte en jours "
+        "calendaires ou ouvrables, Alsace-Moselle : les règles de calcul des délais.",
+    ),
+    (
+        "text",
+        "Personnes habilitées à répondre aux réclamations : les noms séparés par « ; ». "
+        "« suivi-check » signale une réclamation confiée à une autre personne (majuscules, "
+        "accents et « Mme », « M. » ne comptent pas). Laissez vide pour ne pas contrôler.",
+    ),
+    (
+        "text",
+        "Informer le client au moins tous les (jours) : 30 par défaut ; « suivi-check » "
+        "signale une réclamation en cours sans étape datée depuis plus longtemps.",
+    ),
+    (
+        "text",
+        "Nom et adresse de l'auto-école, signataire des courriers, médiateur de la "
+        "consommation (nom, adresse, site internet) : l'identité reprise dans les courriers "
+        "aux clients ; le médiateur est la voie de recours à indiquer en cas de rejet.",
     ),
     ("heading", "Les commandes"),
     (
@@ -376,7 +443,7 @@ def _write_settings_sheet(workbook: Any, agency: str | None) -> None:
     )
     note = workbook.add_format({"text_wrap": True, "valign": "top", "font_color": "#595959"})
     sheet.set_column(0, 0, 42)
-    sheet.set_column(1, 1, 20)
+    sheet.set_column(1, 1, 30)
     sheet.set_column(2, 2, 80)
     sheet.write_string(0, 0, "Paramètre", bold)
     sheet.write_string(0, 1, "Valeur", bold)
@@ -388,6 +455,14 @@ def _write_settings_sheet(workbook: Any, agency: str | None) -> None:
         ANSWER_MONTHS_LABEL: (2, value),
         CALENDAR_LABEL: (CALENDAR_CHOICES[0], value),
         ALSACE_MOSELLE_LABEL: ("non", value),
+        AUTHORISED_LABEL: (None, value),
+        INFORM_DAYS_LABEL: (30, value),
+        SCHOOL_NAME_LABEL: (None, value),
+        SCHOOL_ADDRESS_LABEL: (None, value),
+        SIGNATORY_LABEL: (None, value),
+        MEDIATOR_NAME_LABEL: (None, value),
+        MEDIATOR_ADDRESS_LABEL: (None, value),
+        MEDIATOR_WEBSITE_LABEL: (None, value),
     }
     for row, (name, explanation) in enumerate(_SETTINGS_ROWS, start=1):
         sheet.write_string(row, 0, name, label)
@@ -398,7 +473,18 @@ def _write_settings_sheet(workbook: Any, agency: str | None) -> None:
             sheet.write_number(row, 1, content, fmt)
         else:
             sheet.write_string(row, 1, content, fmt)
-        sheet.write_string(row, 2, explanation, note)
+        if name in _PROMPTED:
+            # The reader takes every cell right of this label as a name (one per cell): the
+            # explanation shows when the value cell is selected, and in the Mode d'emploi.
+            sheet.data_validation(
+                row,
+                1,
+                row,
+                1,
+                {"validate": "any", "input_title": name[:32], "input_message": explanation},
+            )
+        else:
+            sheet.write_string(row, 2, explanation, note)
         sheet.set_row(row, 45)
 
     rows = {name: row for row, (name, _) in enumerate(_SETTINGS_ROWS, start=1)}
@@ -416,7 +502,11 @@ def _write_settings_sheet(workbook: Any, agency: str | None) -> None:
             "input_message": "Chiffres seulement, ex. 1601.",
         },
     )
-    for name, unit in ((ACK_DAYS_LABEL, "jours"), (ANSWER_MONTHS_LABEL, "mois")):
+    for name, unit in (
+        (ACK_DAYS_LABEL, "jours"),
+        (ANSWER_MONTHS_LABEL, "mois"),
+        (INFORM_DAYS_LABEL, "jours"),
+    ):
         sheet.data_validation(
             rows[name],
             1,

@@ -4,13 +4,18 @@ Pure: no file is read or written here. ``plan_update`` returns an ``UpdatePlan``
 highlight rules, skipped entries); ``xlsx.write.apply_update`` writes exactly that plan and
 ``describe_plan`` renders it in French for the report and ``--dry-run``.
 
-What the plan fills, and only in empty cells (nothing a person typed is ever overwritten, even
-when it cannot be read):
+What the plan fills, and only in empty cells that hold no formula (nothing a person typed is
+ever overwritten, even when it cannot be read):
 
 - the order number ``aa.agence.nnn`` of every entry without one, continuing each (year, agency)
-  series after the highest number used anywhere in the register, in order of Date;
+  series after the highest number used anywhere in the register (the numbering rule the
+  check's ``numero-sequence`` shares: a late registration gets the next number);
 - the *Année* column, with the year of the Date;
-- the *Date d'échéance* of a complaint (FS), Date + the answer delay (2 months by default).
+- the *Date d'échéance* of a complaint (FS): its answer deadline (``procedure``), the very date
+  the check and the summary use.
+
+With ``convert_dates`` only, it also replaces the dates typed as text in the date columns by
+real dates, so that the highlighting sees them; words (« en cours ») are never touched.
 
 An entry without a readable Date cannot be numbered or completed: it is listed in ``skipped``
 and left as it is.
@@ -21,11 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .a1 import cell_ref
-from .deadlines import add_months
+from .deadlines import Deadlines
 from .errors import NoRegisterError, RefusedError
 from .findings import fr_count, fr_date
 from .model import LABELS, Column, Entry, Origin, Register, RegisterSheet
@@ -36,7 +41,9 @@ from .numbering import (
     is_valid_agency,
     year2_of,
 )
-from .plan import CellEdit, Highlight, Skipped, UpdatePlan
+from .plan import CellEdit, Highlight, Skipped, Uncoloured, UpdatePlan
+from .procedure import complaint_due_date, is_open_at, is_overdue
+from .values import FIELDS
 
 __all__ = [
     "HIGHLIGHT_MARGIN",
@@ -65,9 +72,12 @@ class _Needs:
     due: bool
 
 
-def _needs(entry: Entry, columns: Mapping[Column, int]) -> _Needs | None:
-    """What ``entry`` lacks among the columns its sheet has, ``None`` when nothing. Cheap
-    tests first: this runs on every row of the register."""
+def _needs(
+    entry: Entry, columns: Mapping[Column, int], formulas: Collection[tuple[int, int]]
+) -> _Needs | None:
+    """What ``entry`` lacks among the columns its sheet has, ``None`` when nothing. A cell
+    holding a formula is never empty, even when it shows nothing. Cheap tests first: this
+    runs on every row of the register."""
     invalid = entry.invalid
     number = (
         not entry.order_text
@@ -81,6 +91,11 @@ def _needs(entry: Entry, columns: Mapping[Column, int]) -> _Needs | None:
         and Column.DUE_DATE in columns
         and Column.DUE_DATE not in invalid
     )
+    if formulas and (number or year or due):
+        row = entry.row
+        number = number and (row, columns[Column.ORDER_NUMBER]) not in formulas
+        year = year and (row, columns[Column.YEAR]) not in formulas
+        due = due and (row, columns[Column.DUE_DATE]) not in formulas
     return _Needs(number, year, due) if number or year or due else None
 
 
@@ -174,6 +189,8 @@ def plan_update(
     agency: str | None = None,
     soon_days: int = 7,
     sheets: Iterable[str] | None = None,
+    formulas: Mapping[str, Collection[tuple[int, int]]] | None = None,
+    convert_dates: bool = False,
 ) -> UpdatePlan:
     """Every change ``suivi update`` makes to ``register``, as an ``UpdatePlan``.
 
@@ -181,15 +198,17 @@ def plan_update(
     numbers use (see ``resolve_agency``; only asked for when some entry needs a number).
     ``sheets`` restricts the edits and highlights to those sheets (``--sheet``), while the
     numbering still continues after numbers used on every sheet. ``soon_days`` is the
-    "due soon" window of the orange highlight. ``today`` is the reference date of the run; the
-    highlight rules compare with the workbook's own ``TODAY()``, so the plan itself does not
-    depend on it.
+    "due soon" window of the orange highlight. ``formulas`` gives, per sheet, the cells
+    (Excel row, 0-based column) that hold a formula: never written, even when their cached
+    value is empty. ``convert_dates`` (``--convertir-dates``) turns dates typed as text in the
+    date columns into real dates; without it, the late rows that the highlighting cannot colour
+    for that reason are listed in ``uncoloured``. ``today`` is the reference date for that list;
+    the highlight rules compare with the workbook's own ``TODAY()``.
 
     Raises ``RefusedError`` (exit 1) when an agency number is needed and none can be decided,
     or when the one given is invalid; ``NoRegisterError`` when ``sheets`` names a sheet that is
     not one of the register's.
     """
-    del today  # a uniform API with the checks; the plan itself does not depend on the day
     if soon_days < 0:
         raise ValueError(f"soon_days must be >= 0, not {soon_days}")
     wanted = None if sheets is None else set(sheets)
@@ -201,13 +220,22 @@ def plan_update(
             f"(feuilles de registre : {', '.join(order)})."
         )
     targets = [s for s in register.sheets if wanted is None or s.name in wanted]
+    deadlines = Deadlines.from_settings(register.settings)
+    no_formulas: frozenset[tuple[int, int]] = frozenset()
 
     edits: list[CellEdit] = []
     skipped: list[Skipped] = []
+    uncoloured: list[Uncoloured] = []
     to_number: list[Entry] = []
     for sheet in targets:
+        protected = formulas.get(sheet.name, no_formulas) if formulas else no_formulas
         for entry in sheet.entries:
-            needs = _needs(entry, sheet.columns)
+            if entry.lenient:
+                if convert_dates:
+                    edits.extend(_date_conversions(entry, protected))
+                else:
+                    uncoloured.extend(_uncoloured(entry, today))
+            needs = _needs(entry, sheet.columns, protected)
             if needs is None:
                 continue
             received = entry.received_on
@@ -219,8 +247,7 @@ def plan_update(
             if needs.year:
                 edits.append(_edit(entry, Column.YEAR, received.year))
             if needs.due:
-                due = add_months(received, register.settings.answer_months)
-                edits.append(_edit(entry, Column.DUE_DATE, due))
+                edits.append(_edit(entry, Column.DUE_DATE, complaint_due_date(received, deadlines)))
 
     # Validate --agence even when nothing needs a number: a typo should not pass silently.
     used_agency: str | None = None
@@ -232,32 +259,62 @@ def plan_update(
 
     edits.sort(key=lambda e: (order[e.sheet], e.row, e.column))
     highlights = tuple(h for h in (_highlight(s, soon_days) for s in targets) if h is not None)
+    if not highlights:
+        uncoloured.clear()  # nothing is coloured on such a sheet anyway
     return UpdatePlan(
         path=register.path,
         edits=tuple(edits),
         highlights=highlights,
         skipped=tuple(sorted(skipped, key=lambda s: (order[s.sheet], s.row))),
         agency=used_agency if to_number else None,
+        uncoloured=tuple(uncoloured),
     )
+
+
+# The date columns ``--convertir-dates`` converts, in reading order.
+_CONVERTIBLE = (
+    Column.DATE,
+    Column.DUE_DATE,
+    Column.CLOSED_ON,
+    Column.ACK_DATE,
+    Column.ANSWER_DATE,
+)
+
+
+def _date_conversions(
+    entry: Entry, protected: Collection[tuple[int, int]]
+) -> Iterator[CellEdit]:
+    """The dates typed as text in ``entry``'s date columns, as real dates (the reader read
+    them unambiguously: jj/mm/aaaa and the other French forms)."""
+    for column in _CONVERTIBLE:
+        raw = entry.lenient.get(column)
+        if not isinstance(raw, str):
+            continue
+        value = getattr(entry, FIELDS[column])
+        index = entry.columns[column]
+        if isinstance(value, dt.date) and (entry.row, index) not in protected:
+            yield CellEdit(entry.sheet, entry.row, index, value, column, replaces=raw)
+
+
+def _uncoloured(entry: Entry, today: dt.date) -> Iterator[Uncoloured]:
+    """A late entry whose due or closing date is typed as text: the red highlight cannot see
+    it (a closing date typed as text leaves the row uncoloured only if it is not late)."""
+    raw = entry.lenient.get(Column.DUE_DATE)
+    if isinstance(raw, str) and is_overdue(entry, today):
+        cell = cell_ref(entry.row, entry.columns[Column.DUE_DATE])
+        yield Uncoloured(entry.sheet, entry.row, cell, raw)
 
 
 def _edit(entry: Entry, column: Column, value: str | int | dt.date) -> CellEdit:
     return CellEdit(entry.sheet, entry.row, entry.columns[column], value, column)
 
 
-# A number typed slightly wrong (``25.1601.7``, blanks around the dots) is still taken as used,
-# so that a new number never repeats it in the correct form.
-_LOOSE_NUMBER = re.compile(r"^(\d{2})\s*\.\s*(\d{1,8})\s*\.\s*(\d{1,9})$")
-
-
 def _used_numbers(register: Register) -> Iterator[OrderNumber]:
+    """Every number used, those typed slightly wrong (``25.1601.7``) included, so that a new
+    number never repeats one in its correct form."""
     for entry in register.entries:
         if entry.order_number is not None:
             yield entry.order_number
-        elif entry.order_text:
-            loose = _LOOSE_NUMBER.match(entry.order_text.strip())
-            if loose is not None:
-                yield OrderNumber(int(loose.group(1)), loose.group(2), int(loose.group(3)))
 
 
 def _numbers(
@@ -301,9 +358,9 @@ def highlight_counts(register: Register, plan: UpdatePlan, today: dt.date) -> Hi
             due = entry.due_on or planned.get((entry.sheet, entry.row))
             if due is None:
                 continue
-            if entry.closed_on is not None:
+            if entry.closed_on is not None and entry.closed_on <= today:
                 late += entry.closed_on > due
-            elif entry.is_open:
+            elif is_open_at(entry, today):
                 if due < today:
                     overdue += 1
                 elif (due - today).days <= highlight.soon_days:
@@ -337,7 +394,19 @@ def describe_plan(plan: UpdatePlan) -> list[str]:
         prefix = sheet_ref(sheet)
         for edit in edits:
             label = LABELS[edit.field]
+            if edit.replaces is not None:
+                label += f", date saisie en texte « {edit.replaces} » convertie"
             lines.append(f"  {prefix}!{edit.cell} : {_value_text(edit.value)} ({label})")
+    if plan.uncoloured:
+        lines.append(
+            "Dossiers en retard que le surlignage ne peut pas colorer (échéance saisie comme "
+            "du texte) :"
+        )
+        for item in plan.uncoloured:
+            lines.append(f"  {sheet_ref(item.sheet)}!{item.cell} : « {item.text} »")
+        lines.append(
+            "  Relancez avec --convertir-dates pour changer ces textes en vraies dates."
+        )
     if plan.skipped:
         lines.append("Lignes laissées telles quelles :")
         for skip in plan.skipped:
@@ -374,11 +443,19 @@ def _summary(plan: UpdatePlan, sheets: int) -> str:
             f"{fr_count(len(plan.edits), 'cellule complétée', 'cellules complétées')} "
             f"dans {fr_count(sheets, 'feuille', 'feuilles')}"
         )
-        numbers = sum(1 for e in plan.edits if e.field is Column.ORDER_NUMBER)
+        numbers = sum(
+            1 for e in plan.edits if e.field is Column.ORDER_NUMBER and e.replaces is None
+        )
+        converted = sum(1 for e in plan.edits if e.replaces is not None)
+        details = []
         if numbers:
-            text += (
-                f", dont {fr_count(numbers, 'numéro', 'numéros')} d'ordre (agence {plan.agency})"
+            details.append(
+                f"{fr_count(numbers, 'numéro', 'numéros')} d'ordre (agence {plan.agency})"
             )
+        if converted:
+            details.append(f"{fr_count(converted, 'date convertie', 'dates converties')}")
+        if details:
+            text += ", dont " + " et ".join(details)
     else:
         text = "Aucune cellule à compléter"
     if plan.skipped:

@@ -181,12 +181,59 @@ def test_parameters_sheet(workbook: Any) -> None:
         "Délai de réponse (mois)": 2,
         "Décompte des jours (accusé de réception)": "jours calendaires",
         "Alsace-Moselle": "non",
+        "Personnes habilitées à répondre aux réclamations": None,
+        "Informer le client au moins tous les (jours)": 30,
+        "Nom de l'auto-école": None,
+        "Adresse de l'auto-école": None,
+        "Signataire des courriers": None,
+        "Médiateur : nom": None,
+        "Médiateur : adresse": None,
+        "Médiateur : site internet": None,
     }
     sheet = workbook[SETTINGS_SHEET]
-    assert all(sheet.cell(row=r, column=3).value for r in range(2, 7))
+    # Every row explains itself in column C, except the authorised people: the reader takes
+    # every cell right of that label as a name, so its explanation is the cell's input message.
+    assert [r for r in range(2, 15) if not sheet.cell(row=r, column=3).value] == [7]
     found = _validations(sheet)
     assert found["B5"] == ("list", '"jours calendaires,jours ouvrables"')
     assert found["B6"] == ("list", '"non,oui"')
+    assert found["B8"] == ("whole", "1")
+    [authorised] = [v for v in sheet.data_validations.dataValidation if str(v.sqref) == "B7"]
+    assert authorised.showInputMessage
+    assert authorised.prompt is not None and "séparés par « ; »" in authorised.prompt
+
+
+def test_filled_parameters_are_read_back(template_file: Path, tmp_path: Path) -> None:
+    reader = pytest.importorskip("suivi_xlsx.reader")
+    book = _load(template_file)  # openpyxl stands in for the person filling the sheet
+    sheet = book[SETTINGS_SHEET]
+    rows = {str(sheet.cell(row=r, column=1).value): r for r in range(2, sheet.max_row + 1)}
+    for label, value in {
+        "Personnes habilitées à répondre aux réclamations": "Mme Durand ; M. Petit",
+        "Informer le client au moins tous les (jours)": 15,
+        "Nom de l'auto-école": "Auto-école du Lac",
+        "Adresse de l'auto-école": "3 rue du Port, 74000 Annecy",
+        "Signataire des courriers": "Mme Durand, gérante",
+        "Médiateur : nom": "CNPM Médiation Consommation",
+        "Médiateur : adresse": "27 avenue de la Libération, 42400 Saint-Chamond",
+        "Médiateur : site internet": "https://cnpm-mediation-consommation.eu",
+    }.items():
+        sheet.cell(row=rows[label], column=2, value=value)
+    path = tmp_path / "rempli.xlsx"
+    book.save(path)
+    settings = reader.load_register(path).settings
+    assert settings.authorised == ("Mme Durand", "M. Petit")
+    assert settings.inform_interval == 15
+    assert (settings.school_name, settings.school_address, settings.signatory) == (
+        "Auto-école du Lac",
+        "3 rue du Port, 74000 Annecy",
+        "Mme Durand, gérante",
+    )
+    assert (settings.mediator_name, settings.mediator_address, settings.mediator_website) == (
+        "CNPM Médiation Consommation",
+        "27 avenue de la Libération, 42400 Saint-Chamond",
+        "https://cnpm-mediation-consommation.eu",
+    )
 
 
 def test_help_sheet_covers_columns_deadlines_and_commands(workbook: Any) -> None:
@@ -201,6 +248,11 @@ def test_help_sheet_covers_columns_deadlines_and_commands(workbook: Any) -> None
         "suivi-check registre.xlsx",
         "suivi update registre.xlsx",
         "suivi summary registre.xlsx",
+        "Personnes habilitées à répondre aux réclamations",
+        "Informer le client au moins tous les (jours)",
+        "signataire des courriers",
+        "médiateur de la consommation (nom, adresse, site internet)",
+        "actions correctives",
     ):
         assert needle in text, needle
 
@@ -290,6 +342,8 @@ def test_reader_sees_the_register_and_no_entries(template_file: Path) -> None:
     assert (register.settings.ack_days, register.settings.answer_months) == (10, 2)
     assert register.settings.calendar is Calendar.CALENDAR_DAYS
     assert register.settings.alsace_moselle is False
+    assert (register.settings.authorised, register.settings.inform_interval) == ((), 30)
+    assert register.settings.school_name is None and register.settings.mediator_name is None
 
 
 def test_new_register_passes_the_check(tmp_path: Path) -> None:

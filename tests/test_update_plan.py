@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from suivi_xlsx.errors import NoRegisterError, RefusedError
 from suivi_xlsx.model import SEED_COLUMNS, Column, Entry, Origin, Register, RegisterSheet, Settings
-from suivi_xlsx.numbering import parse_order_number
+from suivi_xlsx.numbering import parse_loose_order_number, parse_order_number
 from suivi_xlsx.plan import Highlight, UpdatePlan
 from suivi_xlsx.update import (
     describe_highlights,
@@ -50,7 +50,10 @@ def entry(
         year=(date.year if date else None) if year == -1 else year,
         received_on=date,
         order_text=number,
-        order_number=parse_order_number(number) if number else None,
+        # as the reader does: a near miss is read as the number it means
+        order_number=(parse_order_number(number) or parse_loose_order_number(number))
+        if number
+        else None,
         origin=origin,
         due_on=due,
         invalid=invalid or {},
@@ -178,8 +181,8 @@ def test_numbers_typed_slightly_wrong_are_not_repeated() -> None:
     reg = register(
         sheet(
             [
-                entry(2, number="25.1601.7", invalid={Column.ORDER_NUMBER: "25.1601.7"}),
-                entry(3, number="25 . 1601 . 12", invalid={Column.ORDER_NUMBER: "x"}),
+                entry(2, number="25.1601.7"),
+                entry(3, number="25 . 1601 . 12"),
                 entry(4, number="25.1601.003"),
                 entry(5),
             ]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from suivi_xlsx.errors import NoRegisterError, RefusedError
 from suivi_xlsx.model import Column
 from suivi_xlsx.plan import CellEdit, Highlight
+from suivi_xlsx.vocabulary import CLOSED_WORDS_TYPED
 from suivi_xlsx.xlsx.condfmt import kind_of, planned
 from suivi_xlsx.xlsx.package import read_workbook_info, resolve_target
 from suivi_xlsx.xlsx.patch import patch_sheet, read_values
@@ -341,13 +342,19 @@ HL = Highlight(
 def test_planned_formulas() -> None:
     sqref, formulas = planned(HL)
     assert sqref == "A2:K100"
+    # open: no closing date, unless the closing cell says « clôturé », « fait »…
+    words = "{" + ",".join(f'"{w}"' for w in CLOSED_WORDS_TYPED) + "}"
+    is_open = f"NOT(ISNUMBER($K2)),ISNA(MATCH(TRIM($K2),{words},0))"
     assert formulas == {
-        "overdue": 'AND($K2="",ISNUMBER($J2),$J2<TODAY())',
-        "due-soon": 'AND($K2="",ISNUMBER($J2),$J2>=TODAY(),$J2-TODAY()<=7)',
+        "overdue": f"AND(ISNUMBER($J2),$J2<TODAY(),{is_open})",
+        "due-soon": f"AND(ISNUMBER($J2),$J2>=TODAY(),$J2-TODAY()<=7,{is_open})",
         "closed-late": "AND(ISNUMBER($K2),ISNUMBER($J2),$K2>$J2)",
     }
     assert [kind_of(f) for f in formulas.values()] == ["overdue", "due-soon", "closed-late"]
     assert kind_of("$A1>0") is None
+    # the rules of earlier versions are ours too: refreshed in place, never doubled
+    assert kind_of('AND($K2="",ISNUMBER($J2),$J2<TODAY())') == "overdue"
+    assert kind_of('AND($K9="",ISNUMBER($J9),$J9>=TODAY(),$J9-TODAY()<=3)') == "due-soon"
 
 
 USER_CF = (

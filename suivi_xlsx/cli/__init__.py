@@ -30,6 +30,14 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "Produit le bilan annuel (un nouveau classeur).",
     ),
     "init": ("suivi_xlsx.cli.init:init", "Crée un registre vierge à partir du modèle."),
+    "courrier": (
+        "suivi_xlsx.cli.courrier:courrier",
+        "Rédige l'accusé de réception ou la réponse d'une réclamation (Word).",
+    ),
+    "relances": (
+        "suivi_xlsx.cli.relances:relances",
+        "Ce que chacun doit faire et pour quand : liste, classeur, agenda.",
+    ),
 }
 
 

@@ -146,9 +146,6 @@ def _french_warning(
         _show_warning(message, category, filename, lineno, file, line)
 
 
-warnings.showwarning = _french_warning
-warnings.simplefilter("always", SuiviWarning)
-
 # The file system is full, or the user's quota is: nothing the tool can do, the user can.
 _DISK_FULL = frozenset(
     code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None
@@ -182,7 +179,10 @@ def french_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with warnings.catch_warnings():  # our notices in French, whoever captures warnings
+                warnings.showwarning = _french_warning
+                warnings.simplefilter("always", SuiviWarning)
+                return func(*args, **kwargs)
         except SuiviError as error:
             fail(error.message, error.exit_code)
         except PermissionError as error:

@@ -79,6 +79,13 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     is_flag=True,
     help="Ne pas garder de copie datée du classeur d'origine.",
 )
+@click.option(
+    "--convertir-dates",
+    "convert_dates",
+    is_flag=True,
+    help="Convertit en vraies dates les dates saisies comme du texte dans les colonnes de "
+    "dates (jj/mm/aaaa), pour que le surlignage les voie ; les mots (« en cours ») restent.",
+)
 @sheet_option("Ne modifier que cette feuille.")
 @soon_option("Surligner en orange les échéances des N prochains jours.")
 @french_errors
@@ -90,10 +97,11 @@ def update(
     no_backup: bool,
     sheet: str | None,
     soon: int,
+    convert_dates: bool,
 ) -> None:
     """Complète le registre FICHIER dans le classeur lui-même : numéros d'ordre manquants
-    (aa.agence.nnn), Année, date d'échéance des réclamations (date + 2 mois), et surlignage
-    des retards qui reste à jour dans Excel et LibreOffice.
+    (aa.agence.nnn), Année, date d'échéance des réclamations (leur délai de réponse), et
+    surlignage des retards qui reste à jour dans Excel et LibreOffice.
 
     Rien de ce qui a été saisi n'est remplacé ; le reste du classeur (autres feuilles,
     graphiques, macros, mises en forme) est conservé tel quel. Une copie datée de l'original
@@ -108,9 +116,11 @@ def update(
       suivi update registre.xlsx --dry-run
       suivi update registre.xlsx --agence 1601
       suivi update registre.xlsx --sheet 2026 --no-backup
+      suivi update registre.xlsx --convertir-dates
     """
     from ..reader import check_file
     from ..update import describe_highlights, describe_plan, highlight_counts, plan_update
+    from ..xlsx.formulas import formula_cells
 
     path = Path(fichier)
     check_file(path)
@@ -118,12 +128,15 @@ def update(
     mtime_ns = path.stat().st_mtime_ns
     register, targets = _read(path, sheet)
     day = resolve_today(today)
+    edited = targets if targets is not None else [s.name for s in register.sheets]
     plan = plan_update(
         register,
         today=day,
         agency=agence,
         soon_days=soon,
         sheets=targets,
+        formulas=formula_cells(path, edited),
+        convert_dates=convert_dates,
     )
     *details, summary = describe_plan(plan)
     report = [f"{path.name} :", *details]

@@ -15,7 +15,7 @@ from ..deadlines import Deadlines
 from ..findings import CODES, SEVERITY_ORDER, Finding, Report
 from ..gcpause import gc_paused
 from ..model import Calendar, Register
-from . import delays, fields, numbers, redress  # noqa: F401  (they register their rules)
+from . import delays, fields, numbers, procedure, redress  # noqa: F401  (they register rules)
 from .base import RULES, Context, Rule, rule
 
 __all__ = ["RULES", "CheckOptions", "Context", "Rule", "check_register", "rule"]

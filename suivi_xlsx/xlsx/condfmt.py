@@ -14,6 +14,7 @@ from html import unescape
 
 from ..a1 import cell_ref, column_letter
 from ..plan import Highlight
+from ..vocabulary import CLOSED_WORDS_TYPED
 from .styles import Styles, get_attr
 
 OVERDUE = "overdue"
@@ -21,11 +22,28 @@ DUE_SOON = "due-soon"
 CLOSED_LATE = "closed-late"
 KINDS = (OVERDUE, DUE_SOON, CLOSED_LATE)
 
+# Open, as ``procedure`` decides it: no closing date, unless the closing cell holds a word
+# saying it is closed (« clôturé », « fait »: the table of ``vocabulary``). « en cours » or any
+# other text leaves the row open. MATCH ignores case; the table lists the accented spellings.
+_CLOSED_WORDS = "{" + ",".join(f'"{word}"' for word in CLOSED_WORDS_TYPED) + "}"
+_OPEN = "NOT(ISNUMBER({k})),ISNA(MATCH(TRIM({k})," + _CLOSED_WORDS + ",0))"
 _TEMPLATES = {
-    OVERDUE: 'AND({k}="",ISNUMBER({j}),{j}<TODAY())',
-    DUE_SOON: 'AND({k}="",ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon})',
+    OVERDUE: "AND(ISNUMBER({j}),{j}<TODAY()," + _OPEN + ")",
+    DUE_SOON: "AND(ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon}," + _OPEN + ")",
     CLOSED_LATE: "AND(ISNUMBER({k}),ISNUMBER({j}),{k}>{j})",
 }
+# Our earlier formulas, recognised so that a register highlighted by an older version gets
+# today's rules in their place instead of a second set.
+_LEGACY = {
+    OVERDUE: ('AND({k}="",ISNUMBER({j}),{j}<TODAY())',),
+    DUE_SOON: ('AND({k}="",ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon})',),
+}
+
+
+def _fill(template: str, k: str, j: str, soon: int) -> str:
+    """The formula of ``template`` for the closing cell ``k`` and the due cell ``j``."""
+    return template.replace("{k}", k).replace("{j}", j).replace("{soon}", str(soon))
+
 
 # Light fill with dark text, as Excel's presets: red, orange, yellow.
 DXFS = {
@@ -53,7 +71,14 @@ def _recogniser(template: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}$")
 
 
-_RECOGNISERS = {kind: _recogniser(template) for kind, template in _TEMPLATES.items()}
+_RECOGNISERS = [
+    (kind, _recogniser(template))
+    for kind, templates in (
+        *((kind, (template,)) for kind, template in _TEMPLATES.items()),
+        *_LEGACY.items(),
+    )
+    for template in templates
+]
 
 # Top-level worksheet children that come before conditionalFormatting (CT_Worksheet order).
 _BEFORE = frozenset(
@@ -81,7 +106,7 @@ _PRIORITY_RE = re.compile(r"\spriority\s*=\s*[\"'](\d+)[\"']")
 def kind_of(formula: str) -> str | None:
     """Which of our rules a formula is (None for any other formula)."""
     compact = formula.strip()
-    for kind, pattern in _RECOGNISERS.items():
+    for kind, pattern in _RECOGNISERS:
         if pattern.match(compact):
             return kind
     return None
@@ -93,8 +118,7 @@ def planned(highlight: Highlight) -> tuple[str, dict[str, str]]:
     k = f"${column_letter(highlight.closed_column)}{row}"
     j = f"${column_letter(highlight.due_column)}{row}"
     formulas = {
-        kind: template.format(k=k, j=j, soon=highlight.soon_days)
-        for kind, template in _TEMPLATES.items()
+        kind: _fill(template, k, j, highlight.soon_days) for kind, template in _TEMPLATES.items()
     }
     first = cell_ref(highlight.first_row, highlight.first_column)
     last = cell_ref(max(highlight.last_row, highlight.first_row), highlight.last_column)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 from ..errors import NoRegisterError, UnreadableFileError
+from .xmltext import MalformedPart
 
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOC = "/officeDocument"
@@ -79,12 +80,23 @@ def resolve_target(source_part: str, target: str) -> str:
     return posixpath.normpath(path).lstrip("/")
 
 
+def parse_part(zf: zipfile.ZipFile, entry: str) -> ET.Element:
+    """The small part ``entry`` as a tree; ``MalformedPart`` naming it when it is not XML (or
+    not decodable: an unknown encoding, bad bytes)."""
+    try:
+        return ET.fromstring(zf.read(entry))
+    except ET.ParseError as exc:
+        raise MalformedPart("une partie XML est mal formée", entry) from exc
+    except (LookupError, UnicodeError, ValueError) as exc:
+        raise MalformedPart("une partie XML est dans un encodage illisible", entry) from exc
+
+
 def _read_rels(zf: zipfile.ZipFile, names: dict[str, str], part: str) -> list[tuple[str, str, str]]:
     """(id, type, resolved target) of every internal relationship of ``part``."""
     entry = _find_entry(names, rels_path(part) if part else "_rels/.rels")
     if entry is None:
         return []
-    root = ET.fromstring(zf.read(entry))
+    root = parse_part(zf, entry)
     out = []
     for rel in root:
         if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
@@ -108,13 +120,7 @@ def read_workbook_info(zf: zipfile.ZipFile) -> WorkbookInfo:
         raise UnreadableFileError(
             "Ce fichier n'est pas un classeur Excel : enregistrez-le au format .xlsx."
         )
-    try:
-        root = ET.fromstring(zf.read(workbook_part))
-    except ET.ParseError as exc:
-        raise UnreadableFileError(
-            "Le classeur est endommagé (workbook.xml illisible) : "
-            "ouvrez-le dans Excel et enregistrez-le de nouveau."
-        ) from exc
+    root = parse_part(zf, workbook_part)
     rels = {
         rel_id: (rel_type, target)
         for rel_id, rel_type, target in _read_rels(zf, names, workbook_part)

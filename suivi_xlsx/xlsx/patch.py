@@ -21,7 +21,13 @@ from ..errors import RefusedError
 from ..plan import CellEdit, Highlight
 from .condfmt import apply_highlights
 from .styles import Styles, get_attr, set_attr
-from .xmltext import excel_serial, inline_string_cell, number_cell, unescape_cell_text
+from .xmltext import (
+    MalformedPart,
+    excel_serial,
+    inline_string_cell,
+    number_cell,
+    unescape_cell_text,
+)
 
 _ROOT_RE = re.compile(r"<([A-Za-z_][\w.-]*:)?worksheet\b")
 _REF_RE = re.compile(r"^([A-Za-z]{1,3})(\d+)$")
@@ -52,11 +58,8 @@ def decode_part(data: bytes) -> tuple[str, str, bytes]:
     return data.decode("utf-8"), "utf-8", b""
 
 
-def _sheet_damaged(detail: str) -> RefusedError:
-    return RefusedError(
-        f"La feuille du registre n'a pas pu être modifiée ({detail}) : ouvrez le fichier dans "
-        "Excel, enregistrez-le de nouveau, puis relancez la commande."
-    )
+def _sheet_damaged(detail: str) -> MalformedPart:
+    return MalformedPart(f"la feuille du registre est mal formée ({detail})")
 
 
 @dataclass(slots=True)
@@ -71,6 +74,11 @@ class Cell:
     def style(self) -> int | None:
         s = get_attr(self.head, "s")
         return int(s) if s is not None and s.strip().isdigit() else None
+
+    def is_text(self) -> bool:
+        """A text cell (shared or inline string), not a formula."""
+        kind = get_attr(self.head, "t")
+        return kind in ("s", "inlineStr") and _F_RE.search(self.body) is None
 
     def is_empty(self) -> bool:
         if _F_RE.search(self.body):
@@ -494,7 +502,14 @@ def patch_sheet(
         pieces: list[tuple[int, int, str]] = []
         for edit in row_edits:
             existing = next((c for c in row_cells if c.column == edit.column), None)
-            if existing is not None and not existing.is_empty():
+            # A date typed as text is replaced only while the cell still holds text (the run
+            # also refuses a file changed since it was read); any other cell must be empty.
+            if edit.replaces is not None and (existing is None or not existing.is_text()):
+                raise RefusedError(
+                    f"La cellule {edit.cell} de la feuille « {edit.sheet} » ne contient plus "
+                    "la date saisie en texte : le fichier a changé, relancez la commande."
+                )
+            if edit.replaces is None and existing is not None and not existing.is_empty():
                 raise RefusedError(
                     f"La cellule {edit.cell} de la feuille « {edit.sheet} » n'est plus vide : "
                     "le fichier a changé, relancez la commande."

@@ -11,6 +11,7 @@ import re
 from html import unescape
 
 from ..errors import RefusedError
+from .xmltext import MalformedPart
 
 DATE_FORMAT = "dd/mm/yyyy"
 _FIRST_CUSTOM_NUMFMT = 164
@@ -63,10 +64,7 @@ class Styles:
         self.text = text
         root = _ROOT_RE.search(text)
         if root is None:
-            raise RefusedError(
-                "La feuille de styles du classeur est illisible : "
-                "ouvrez le fichier dans Excel et enregistrez-le de nouveau."
-            )
+            raise MalformedPart("la feuille de styles n'a pas de balise styleSheet")
         self.prefix = root.group(1) or ""
         self._root_end = root.end()
         self.num_formats: dict[int, str] = {}

@@ -48,7 +48,7 @@ from .locks import (
 from .package import read_workbook_info
 from .patch import decode_part, patch_sheet, read_values
 from .styles import Styles
-from .xmltext import excel_serial
+from .xmltext import MalformedPart, excel_serial
 from .zipcopy import rewrite_package
 
 #: Longest file name (one path component) most file systems take, in bytes.
@@ -270,7 +270,10 @@ def _verify(
                 raise failed(f"{name} : XML invalide") from exc
             edits = edits_by_part.get(name)
             if edits:
-                found = read_values(data, [(e.row, e.column) for e in edits])
+                try:
+                    found = read_values(data, [(e.row, e.column) for e in edits])
+                except MalformedPart as exc:
+                    raise failed(f"{name} : {exc.detail}") from exc
                 for edit in edits:
                     if found[(edit.row, edit.column)] != _expected(edit, date1904):
                         raise failed(f"cellule {edit.cell}")
@@ -378,6 +381,8 @@ def apply_update(
             part = info.styles_part
             codec, bom = styles_codec
             replaced[info.styles_part] = bom + styles.render().encode(codec)
+    except MalformedPart as exc:
+        raise damaged(path, exc.part or part, exc.detail) from exc
     except SuiviError:
         raise
     except _INPUT_ERRORS as exc:

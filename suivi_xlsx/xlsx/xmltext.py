@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from html import unescape
 
+from ..errors import DamagedFileError
+
 _EPOCH_1900 = dt.date(1899, 12, 30)  # serial 60 is the phantom 29/02/1900 (Lotus bug)
 _EPOCH_1904 = dt.date(1904, 1, 1)
 _LEAP_BUG_END = dt.date(1900, 3, 1)
@@ -15,6 +17,20 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 # Text that would itself read as an escape gets its underscore escaped, as Excel does.
 _LOOKS_ESCAPED_RE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _UNESCAPE_X_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+class MalformedPart(DamagedFileError):
+    """A part of the input is not what OOXML says (no root, unclosed element…): damage,
+    exit 2. ``detail`` is French; the writer restates it with the file's name."""
+
+    def __init__(self, detail: str, part: str | None = None) -> None:
+        where = f" (partie « {part} »)" if part else ""
+        super().__init__(
+            f"le classeur est abîmé : {detail}{where}. Ouvrez-le dans Excel, qui proposera de "
+            "le réparer, enregistrez-le, puis relancez la commande."
+        )
+        self.detail = detail
+        self.part = part
 
 
 def excel_serial(value: dt.date, *, date1904: bool = False) -> int:

@@ -1,0 +1,82 @@
+"""Regenerate ``docs/relances-exemple.png``: one person's sheet of ``suivi relances``.
+
+Reads ``examples/registre-exemple.xlsx``, lists the reminders of one person at a fixed date
+(what ``suivi relances examples/registre-exemple.xlsx --today 2026-11-25 --personne "Mme
+Martin" -o relances.xlsx`` writes), converts the workbook to PDF with LibreOffice (``soffice
+--headless``) and renders the person's page with poppler's ``pdftoppm``::
+
+    python docs/make_relances.py            # writes docs/relances-exemple.png
+    python docs/make_relances.py --keep DIR # also keeps the .xlsx and .pdf in DIR
+
+Needs LibreOffice and poppler-utils (``apt-get install -y libreoffice-calc-nogui poppler-utils``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from suivi_xlsx.followup import follow_up
+from suivi_xlsx.followup_output import write_workbook
+from suivi_xlsx.reader import load_register
+
+HERE = Path(__file__).resolve().parent
+REGISTER = HERE.parent / "examples" / "registre-exemple.xlsx"
+TODAY = dt.date(2026, 11, 25)
+PERSON = "Mme Martin Sophie"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="folder where to keep the .xlsx and .pdf")
+    parser.add_argument("--out", type=Path, default=HERE / "relances-exemple.png")
+    args = parser.parse_args()
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm = shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        print("Il faut LibreOffice (soffice) et pdftoppm (poppler-utils).", file=sys.stderr)
+        return 2
+    follow = follow_up([load_register(REGISTER)], TODAY, person=PERSON)
+    if len(follow.people) != 1:
+        print(f"Aucune relance pour {PERSON} au {TODAY:%d/%m/%Y}.", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        xlsx = write_workbook(follow, work / "relances.xlsx")
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(work),
+                str(xlsx),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        pdf = xlsx.with_suffix(".pdf")
+        stem = work / "page"
+        # Page 1 is the overview (Synthèse), page 2 the person's sheet.
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile", str(pdf), stem],
+            check=True,
+        )
+        shutil.copyfile(stem.with_suffix(".png"), args.out)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(xlsx, args.keep)
+            shutil.copy(pdf, args.keep)
+    print(f"{args.out} ({args.out.stat().st_size // 1024} Ko)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

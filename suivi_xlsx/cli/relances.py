@@ -1,0 +1,170 @@
+"""``suivi relances``: what each person in charge must do next, by when.
+
+Thin: check the paths, read each register, compute the reminders (``followup.follow_up``),
+print them, or write them to a workbook (``-o``) and/or a calendar (``--ics``) with
+``followup_output``. The registers are only read. The reader, xlsxwriter and icalendar are
+imported inside the command so that ``suivi --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import RefusedError, SuiviError
+from .common import (
+    CONTEXT_SETTINGS,
+    FrenchCommand,
+    french_errors,
+    resolve_today,
+    sheet_option,
+    today_option,
+)
+
+
+def _register_paths(names: tuple[str, ...]) -> list[Path]:
+    """The registers, each checked before any is read, duplicates dropped."""
+    from ..reader import check_file
+
+    paths: list[Path] = []
+    seen: set[Path] = set()
+    for name in names:
+        path = Path(name)
+        check_file(path)
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            paths.append(path)
+    return paths
+
+
+def _output(
+    name: str | None, suffix: str, option: str, example: str, registers: list[Path]
+) -> Path | None:
+    if name is None:
+        return None
+    out = Path(name)
+    if out.suffix.lower() != suffix:
+        raise SuiviError(
+            f"« {out} » doit être un fichier {suffix} : choisissez par exemple {option} {example}."
+        )
+    if out.is_dir():
+        raise SuiviError(f"« {out} » est un dossier : indiquez le nom du fichier à créer.")
+    if not out.parent.is_dir():
+        raise SuiviError(
+            f"le dossier « {out.parent} » n'existe pas : créez-le ou choisissez {option}."
+        )
+    if out.exists() and any(os.path.samefile(out, path) for path in registers):
+        raise RefusedError(
+            f"« {out} » est un des registres lus : il n'est jamais remplacé. Choisissez un "
+            f"autre nom avec {option}."
+        )
+    return out
+
+
+@click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
+@click.argument("fichiers", metavar="FICHIER...", nargs=-1, required=True)
+@today_option
+@click.option(
+    "--personne",
+    "person",
+    metavar="NOM",
+    default=None,
+    help="Ne garder qu'une personne (« Martin », « mme MARTIN » : même personne ; "
+    "« Sans responsable » : les dossiers sans personne chargée).",
+)
+@click.option(
+    "--jours",
+    "within",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Ne garder que les étapes à faire dans les N jours, et celles en retard.",
+)
+@sheet_option("Ne lire que cette feuille de chaque registre.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    metavar="FICHIER.xlsx",
+    default=None,
+    help="Écrire les relances dans un classeur : une synthèse et une feuille par personne.",
+)
+@click.option(
+    "--ics",
+    "ics",
+    metavar="FICHIER.ics",
+    default=None,
+    help="Écrire les relances dans un agenda (Outlook, Google Agenda, Thunderbird).",
+)
+@click.option(
+    "--rappel",
+    "remind",
+    type=click.IntRange(0, 365),
+    default=2,
+    show_default=True,
+    metavar="N",
+    help="Dans l'agenda, rappel N jours avant chaque échéance.",
+)
+@click.option("--force", is_flag=True, help="Remplacer le classeur ou l'agenda s'il existe déjà.")
+@french_errors
+def relances(
+    fichiers: tuple[str, ...],
+    today: dt.date | None,
+    person: str | None,
+    within: int | None,
+    sheet: str | None,
+    output: str | None,
+    ics: str | None,
+    remind: int,
+    force: bool,
+) -> None:
+    """Ce que chaque personne chargée d'un dossier doit faire, et pour quand : accuser
+    réception, répondre, donner des nouvelles (si la feuille Paramètres en fixe le rythme),
+    clôturer. Les étapes en retard d'abord, puis par date. Les registres sont seulement lus.
+
+    Code de sortie : 0 fait, 1 refusé (fichier de sortie déjà présent sans --force),
+    2 si un registre est illisible.
+
+    \b
+    Exemple :
+      suivi relances registre.xlsx
+      suivi relances registre.xlsx --personne "Mme Martin" --jours 15
+      suivi relances lyon.xlsx annecy.xlsx -o relances.xlsx --ics relances.ics
+    """
+    from ..followup import follow_up, text_lines
+    from ..reader import load_register
+
+    paths = _register_paths(fichiers)
+    workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
+    calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
+    if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
+        raise SuiviError("le classeur et l'agenda doivent être deux fichiers différents.")
+    from ..followup_output import existing_output
+
+    for out, option in ((workbook, "-o"), (calendar, "--ics")):
+        if out is not None and out.exists() and not force:  # before reading: answer at once
+            raise existing_output(out, option)
+    registers = [load_register(path, sheet=sheet) for path in paths]
+    follow = follow_up(registers, resolve_today(today), person=person, within=within)
+    if workbook is None and calendar is None:
+        # One write: a long list line by line through click is slow on Windows consoles.
+        sys.stdout.write("\n".join(text_lines(follow)) + "\n")
+        sys.stdout.flush()
+        return
+    from ..followup_output import write_calendar, write_workbook
+
+    lines = text_lines(follow)
+    click.echo(lines[0])
+    for line in lines[1:]:
+        if line and not line.startswith(" "):  # the people's headings, and notes
+            click.echo(f"  {line}")
+    if workbook is not None:
+        click.echo(f"Classeur écrit : {write_workbook(follow, workbook, force=force)}")
+    if calendar is not None:
+        written = write_calendar(follow, calendar, remind_days=remind, force=force)
+        click.echo(f"Agenda écrit : {written}")
