@@ -52,7 +52,9 @@ CODES: Mapping[str, CodeSpec] = _table(
     CodeSpec(
         "colonne-manquante",
         _E,
-        "Colonne « {colonne} » introuvable dans l'en-tête (ligne {ligne}).",
+        "Colonne « {colonne} » introuvable dans l'en-tête (ligne {ligne} : {vus}). Renommez "
+        "l'en-tête de cette colonne, ou gardez le vôtre et déclarez-le dans la feuille "
+        "Paramètres : une ligne « En-tête {colonne} » suivie de votre intitulé.",
         "une colonne du tableau de suivi manque dans l'en-tête",
     ),
     CodeSpec(

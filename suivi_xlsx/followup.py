@@ -382,9 +382,9 @@ def text_lines(follow: FollowUp) -> list[str]:
 
 
 def _unknown_person(follow: FollowUp) -> str:
-    if follow.known_people and _wanted_key(follow.person or "") not in {
-        person_key(name) for name in follow.known_people
-    }:
+    wanted = _wanted_key(follow.person or "")
+    known = {person_key(name) for name in follow.known_people}
+    if wanted and known and wanted not in known:
         return (
             f"Personne ne s'appelle « {follow.person} » parmi les responsables des dossiers en "
             f"cours : {', '.join(follow.known_people)}."

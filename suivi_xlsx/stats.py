@@ -4,9 +4,13 @@ Pure: reads ``Register`` objects, returns frozen dataclasses. ``to_frames`` give
 as pandas DataFrames for scripts (pandas is imported there only).
 
 Scope: the entries whose *Date* falls in the year. Entries with no readable Date cannot be placed
-in a year; they are left out and counted (``undated``). An entry is open at the reference date
-``today`` when it has no closing date or was closed after ``today``; it is overdue when it is open
-and its due date is before ``today`` (due today is not late).
+in a year; they are left out, and those that may belong to the year (nothing says another year:
+see ``may_belong_to``) are counted and located (``undated``, ``undated_at``).
+
+Open, overdue, acknowledged and answered in time are never decided here: ``procedure`` decides
+them for every command (``is_open_at``, ``is_overdue``, ``acknowledgement``, ``answer``), so the
+summary's open and late counts are the check's. Which PA entry answers a complaint's dysfunction
+comes from ``procedure_links``, shared with the check's ``action-corrective-manquante``.
 """
 
 from __future__ import annotations
@@ -20,9 +24,19 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from . import deadlines
+import re
+
+from . import procedure
 from .deadlines import Deadlines
-from .model import Column, Entry, Origin, Register
+from .model import Calendar, Entry, Origin, Register, Settings
+from .procedure import StepState
+from .procedure_links import (
+    NumberKey,
+    entry_key,
+    has_corrective_action,
+    pa_references,
+    reports_dysfunction,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,19 +82,28 @@ class OriginCounts:
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """A regulatory delay for complaints: how many met it among those it can be judged on.
+    """A regulatory delay for complaints: how many met it among those it can be judged on
+    (``procedure.acknowledgement`` / ``procedure.answer``).
 
     ``pending`` entries are neither handled nor late yet (their deadline is still ahead): they
-    are left out of the share.
+    are left out of the share. Among the ``missed`` ones, ``late`` were done after the
+    deadline, ``undated`` were said done without a date, the rest (``not_done``) not done.
     """
 
     met: int
     measured: int
     pending: int = 0
+    late: int = 0
+    undated: int = 0
 
     @property
     def missed(self) -> int:
         return self.measured - self.met
+
+    @property
+    def not_done(self) -> int:
+        """Not done (nor said done) and the deadline has passed."""
+        return self.measured - self.met - self.late - self.undated
 
     @property
     def ratio(self) -> float | None:
@@ -130,6 +153,38 @@ class Figures:
     by_owner: tuple[OwnerFigures, ...]  # by owner name, "no owner" last
     monthly: tuple[OriginCounts, ...]  # 12 months, January first
     previous_monthly: tuple[OriginCounts, ...] | None  # the year before, when held
+    dysfunctions: int = 0  # FS whose Dysfonctionnements names a failure
+    without_action: int = 0  # of those: no corrective action, no PA citing the complaint
+
+
+@dataclass(frozen=True, slots=True)
+class Delays:
+    """The delays a register's *Paramètres* set, as the summary's labels say them."""
+
+    ack_days: int = 10
+    answer_months: int = 2
+    working_days: bool = False
+
+    @classmethod
+    def of(cls, settings: Settings) -> Delays:
+        return cls(
+            settings.ack_days,
+            settings.answer_months,
+            settings.calendar is Calendar.WORKING_DAYS,
+        )
+
+    @property
+    def ack_text(self) -> str:
+        """« 10 jours », « 10 jours ouvrables », « 1 jour »."""
+        unit = "jour" if self.ack_days <= 1 else "jours"
+        return f"{self.ack_days} {unit}{' ouvrables' if self.working_days else ''}".replace(
+            "jour ouvrables", "jour ouvrable"
+        )
+
+    @property
+    def answer_text(self) -> str:
+        """« 2 mois »."""
+        return f"{self.answer_months} mois"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +194,8 @@ class AgencyStats:
     agency: str  # agency number, else the file name
     files: tuple[str, ...]
     figures: Figures
-    undated: int  # entries with no readable Date, left out
+    undated: int  # entries with no readable Date that may belong to the year, left out
+    delays: tuple[Delays, ...] = (Delays(),)  # distinct delays of its files, in file order
 
     @property
     def label(self) -> str:
@@ -181,7 +237,7 @@ class Improvement:
     sheet: str
     row: int
     order_number: str | None
-    origin: Origin  # PA, or FS for a complaint's corrective action
+    origin: Origin  # PA, or FS: a complaint with a dysfunction or a corrective action
     received_on: dt.date
     subject: str | None
     dysfunctions: str | None
@@ -191,6 +247,10 @@ class Improvement:
     due_on: dt.date | None
     closed_on: dt.date | None
     status: Status
+    # FS: the PA entries citing it (« 25.1601.008 Planning partagé »); PA: the complaints it
+    # cites (their order numbers).
+    linked: tuple[str, ...] = ()
+    missing_action: bool = False  # FS: a dysfunction, no corrective action, no PA citing it
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +263,12 @@ class YearlyStats:
     agencies: tuple[AgencyStats, ...]  # in the order their files were given
     open_entries: tuple[OpenItem, ...]  # oldest first
     improvements: tuple[Improvement, ...]  # by Date
-    undated: int  # entries with no readable Date, left out
+    undated: int  # entries with no readable Date that may belong to the year, left out
     files: tuple[str, ...]  # file names read
     years: tuple[int, ...]  # every year with dated entries in the registers
+    # Where the ``undated`` entries are: (file, sheet, row), in reading order.
+    undated_at: tuple[tuple[str, str, int], ...] = ()
+    delays: tuple[Delays, ...] = (Delays(),)  # distinct delays of the registers, in file order
 
     @property
     def is_empty(self) -> bool:
@@ -227,28 +290,41 @@ def register_agency(register: Register, fallback: str = "Registre") -> str:
     return fallback
 
 
-def is_open_at(entry: Entry, today: dt.date) -> bool:
-    """Open at ``today``: no closing date, or closed after ``today``. An unreadable closing
-    date counts as closed, as ``Entry.is_open`` says."""
-    if entry.closed_on is None:
-        return entry.is_open
-    return entry.closed_on > today
+#: Open at a reference date: ``procedure.is_open_at``, the one every command uses.
+is_open_at = procedure.is_open_at
 
 
 def status_at(entry: Entry, today: dt.date) -> Status:
-    if not is_open_at(entry, today):
+    """Closed, overdue or open at ``today``, as ``procedure`` decides."""
+    if not procedure.is_open_at(entry, today):
         return Status.CLOSED
-    if entry.due_on is not None and deadlines.is_past(entry.due_on, today):
+    if procedure.is_overdue(entry, today):
         return Status.OVERDUE
     return Status.OPEN
 
 
-def _judge(done: dt.date | None, deadline: dt.date, today: dt.date) -> int:
-    """0: done in time; 1: late (done late, or not done and the deadline has passed);
-    2: not done yet and still in time (pending)."""
-    if done is not None and done <= today:
-        return 0 if done <= deadline else 1
-    return 1 if deadlines.is_past(deadline, today) else 2
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2}|21[0-9]{2})(?![0-9])")
+
+
+def sheet_year(name: str) -> int | None:
+    """The year a sheet is named for (« 2025 », « Registre 2025 »), ``None`` when its name
+    holds no year or several."""
+    years = set(_YEAR_IN_NAME.findall(name))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def may_belong_to(entry: Entry, year: int, named_year: int | None) -> bool:
+    """Whether an entry without a readable Date may belong to ``year``: nothing says another
+    year — its Année, else its order number's ``aa``, else the year its sheet is named for
+    (``named_year``)."""
+    if entry.year is not None:
+        return entry.year == year
+    number = entry.order_number
+    if number is not None:
+        return number.year2 == year % 100
+    if named_year is not None:
+        return named_year == year
+    return True
 
 
 def _normalise_owner(name: str | None) -> str | None:
@@ -278,24 +354,6 @@ def _slot(origin: Origin | None) -> int:
     return _OTHER
 
 
-@dataclass(frozen=True, slots=True)
-class _SheetColumns:
-    """What a sheet's columns allow for complaints (computed once per sheet)."""
-
-    ack: bool  # an AR or an answer date column: the 10-day delay can be judged
-    answer_date: bool  # a Date de réponse column (else the closing date stands for it)
-    answer: bool  # an answer or closing date column: the 2-month delay can be judged
-
-    @classmethod
-    def of(cls, columns: Mapping[Column, int]) -> _SheetColumns:
-        answer_date = Column.ANSWER_DATE in columns
-        return cls(
-            ack=answer_date or Column.ACK_DATE in columns,
-            answer_date=answer_date,
-            answer=answer_date or Column.CLOSED_ON in columns,
-        )
-
-
 class _Tally:
     """Accumulates one scope's figures in a single pass over its entries."""
 
@@ -313,18 +371,15 @@ class _Tally:
         self.owner_overdue: dict[str | None, int] = {}
         self.ack_columns = False
         self.answer_columns = False
-        self.ack = [0, 0, 0]  # met, missed, pending
-        self.answer = [0, 0, 0]
+        self.ack = [0, 0, 0, 0, 0]  # met, late, undated, not done (deadline passed), pending
+        self.answer = [0, 0, 0, 0, 0]
+        self.dysfunctions = 0
+        self.without_action = 0
 
     def add(
-        self,
-        entry: Entry,
-        received: dt.date,
-        owner: str | None,
-        columns: _SheetColumns,
-        rules: Deadlines,
-        today: dt.date,
-    ) -> None:
+        self, entry: Entry, received: dt.date, owner: str | None, rules: Deadlines, today: dt.date
+    ) -> bool:
+        """Count one entry of the year; return whether it is open at ``today``."""
         slot = _slot(entry.origin)
         self.by_origin[slot] += 1
         self.monthly[received.month - 1][slot] += 1
@@ -333,7 +388,8 @@ class _Tally:
             days = self.owner_days[owner] = []
         closed = entry.closed_on
         due = entry.due_on
-        if (closed is not None and closed <= today) or (closed is None and not entry.is_open):
+        is_open = procedure.is_open_at(entry, today)
+        if not is_open:
             if closed is not None:
                 if closed >= received:
                     elapsed = (closed - received).days
@@ -344,22 +400,19 @@ class _Tally:
         else:
             self.open += 1
             self.owner_open[owner] = self.owner_open.get(owner, 0) + 1
-            if due is not None and deadlines.is_past(due, today):
+            if procedure.is_overdue(entry, today):
                 self.overdue += 1
                 self.owner_overdue[owner] = self.owner_overdue.get(owner, 0) + 1
         if slot == 0:
-            answered = entry.answered_on if columns.answer_date else closed
-            if columns.ack:
+            step = procedure.acknowledgement(entry, rules, today)
+            if step is not None:
                 self.ack_columns = True
-                # An answer sent within the delay is an acknowledgement too (the seed:
-                # « accuser réception … ou y répondre immédiatement »).
-                done = entry.acknowledged_on
-                if answered is not None and (done is None or answered < done):
-                    done = answered
-                self.ack[_judge(done, rules.ack_deadline(received), today)] += 1
-            if columns.answer:
+                self.ack[_state_slot(step.state)] += 1
+            step = procedure.answer(entry, rules, today)
+            if step is not None:
                 self.answer_columns = True
-                self.answer[_judge(answered, rules.answer_deadline(received), today)] += 1
+                self.answer[_state_slot(step.state)] += 1
+        return is_open
 
     def add_previous(self, entry: Entry, received: dt.date) -> None:
         self.has_previous = True
@@ -380,6 +433,8 @@ class _Tally:
         self.open += other.open
         self.overdue += other.overdue
         self.closed_late += other.closed_late
+        self.dysfunctions += other.dysfunctions
+        self.without_action += other.without_action
         for slot, days in enumerate(other.days):
             self.days[slot].extend(days)
         for owner, days in other.owner_days.items():
@@ -421,6 +476,8 @@ class _Tally:
             previous_monthly=(
                 tuple(_counts(month) for month in self.previous) if self.has_previous else None
             ),
+            dysfunctions=self.dysfunctions,
+            without_action=self.without_action,
         )
 
 
@@ -428,15 +485,35 @@ def _counts(slots: Sequence[int]) -> OriginCounts:
     return OriginCounts(fs=slots[0], qs=slots[1], pa=slots[2], other=slots[3])
 
 
+def _state_slot(state: StepState) -> int:
+    """The tally slot of a step's state (identity tests: hashing an Enum is a Python call)."""
+    if state is StepState.MET:
+        return 0
+    if state is StepState.LATE:
+        return 1
+    if state is StepState.UNDATED:
+        return 2
+    if state is StepState.MISSED:
+        return 3
+    return 4  # PENDING
+
+
 def _share(judged: Sequence[int]) -> Share:
-    return Share(met=judged[0], measured=judged[0] + judged[1], pending=judged[2])
+    met, late, undated, not_done, pending = judged
+    return Share(
+        met=met,
+        measured=met + late + undated + not_done,
+        pending=pending,
+        late=late,
+        undated=undated,
+    )
 
 
 def _open_item(
     entry: Entry, received: dt.date, owner: str | None, agency: str, today: dt.date
 ) -> OpenItem:
     due = entry.due_on
-    late = due is not None and deadlines.is_past(due, today)
+    late = procedure.is_overdue(entry, today)
     return OpenItem(
         agency=agency,
         sheet=entry.sheet,
@@ -454,7 +531,13 @@ def _open_item(
 
 
 def _improvement(
-    entry: Entry, received: dt.date, owner: str | None, agency: str, today: dt.date
+    entry: Entry,
+    received: dt.date,
+    owner: str | None,
+    agency: str,
+    today: dt.date,
+    linked: tuple[str, ...] = (),
+    missing_action: bool = False,
 ) -> Improvement:
     assert entry.origin is not None
     return Improvement(
@@ -472,7 +555,50 @@ def _improvement(
         due_on=entry.due_on,
         closed_on=entry.closed_on,
         status=status_at(entry, today),
+        linked=linked,
+        missing_action=missing_action,
     )
+
+
+def _pa_label(entry: Entry) -> str:
+    """A PA entry as the Améliorations list cites it: « 25.1601.008 Planning partagé »."""
+    parts = [part for part in (entry.order_text, _clean(entry.subject)) if part]
+    return " ".join(parts) if parts else f"{entry.sheet} ligne {entry.row}"
+
+
+class _Links:
+    """One register's PA references (``procedure_links.pa_references``), computed on first
+    use, with the complaints each PA cites."""
+
+    def __init__(self, register: Register) -> None:
+        self._register = register
+        self._by_complaint: dict[NumberKey, list[Entry]] | None = None
+        self._by_pa: dict[int, list[str]] | None = None
+
+    def pa_for(self, complaint: Entry) -> list[Entry]:
+        """The PA entries citing ``complaint``'s order number."""
+        key = entry_key(complaint)
+        if key is None:
+            return []
+        if self._by_complaint is None:
+            self._by_complaint = pa_references(self._register.entries)
+        return self._by_complaint.get(key, [])
+
+    def complaints_of(self, pa: Entry) -> tuple[str, ...]:
+        """The order numbers of the register's complaints that ``pa`` cites."""
+        if self._by_pa is None:
+            if self._by_complaint is None:
+                self._by_complaint = pa_references(self._register.entries)
+            self._by_pa = {}
+            if self._by_complaint:
+                for e in self._register.entries:
+                    if e.origin is Origin.FS:
+                        key = entry_key(e)
+                        for cited_by in self._by_complaint.get(key, ()) if key else ():
+                            self._by_pa.setdefault(id(cited_by), []).append(
+                                e.order_text or str(key)
+                            )
+        return tuple(self._by_pa.get(id(pa), ()))
 
 
 def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> YearlyStats:

@@ -79,7 +79,7 @@ def test_late_register_exits_1_and_points_at_cells(late_register: Path) -> None:
     assert "en-retard" in out
     # French agreement, as the README shows: 0 and 1 take the singular
     assert (
-        "registre.xlsx : 2 entrées lues — 0 erreur, 2 retards, 1 avertissement au 25/11/2026."
+        "registre.xlsx : 2 entrées lues — 0 erreur, 2 retards, 3 avertissements au 25/11/2026."
         in out
     )
 

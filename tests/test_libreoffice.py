@@ -75,8 +75,11 @@ FILLS = {
 }
 
 
-def highlight_book(path: Path, rows: list[tuple[str, int | None, int | None]]) -> Path:
-    """Rows (label, due in days from today, closed in days from today), highlighted."""
+def highlight_book(
+    path: Path, rows: list[tuple[str, int | None, int | str | None]]
+) -> Path:
+    """Rows (label, due in days from today, closed in days from today or a word typed in the
+    closing cell), highlighted."""
     import xlsxwriter
 
     today = dt.datetime.combine(dt.date.today(), dt.time())
@@ -89,7 +92,9 @@ def highlight_book(path: Path, rows: list[tuple[str, int | None, int | None]]) -
         ws.write(r, 0, label)
         if due is not None:
             ws.write_datetime(r, 1, today + dt.timedelta(days=due), day)
-        if closed is not None:
+        if isinstance(closed, str):
+            ws.write_string(r, 2, closed)
+        elif closed is not None:
             ws.write_datetime(r, 2, today + dt.timedelta(days=closed), day)
     wb.close()
     highlight = Highlight("R", 2, 60, 0, 2, due_column=1, closed_column=2, soon_days=7)
@@ -137,6 +142,21 @@ def test_libreoffice_colours_late_rows(tmp_path: Path, libreoffice: LibreOffice)
     assert all(counts[kind] > 0 for kind in FILLS), counts
     # Two rows due soon (in 3 days, today) against one overdue and one closed late.
     assert counts["due-soon"] > 1.5 * counts["overdue"]
+
+
+def test_libreoffice_reads_closing_words_as_the_check_does(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """« en cours » in the closing cell: open, so a late row is red; « Clôturé » or « FAIT »:
+    closed, not red; the same decision as ``procedure.is_open_at``."""
+    late_open = highlight_book(
+        tmp_path / "en-cours.xlsx", [("en cours", -3, "en cours"), ("point", -3, "?")]
+    )
+    assert fills_rendered(late_open, tmp_path, libreoffice)["overdue"] > 0
+    late_closed = highlight_book(
+        tmp_path / "clos.xlsx", [("clos", -3, "Clôturé"), ("fait", -3, " FAIT ")]
+    )
+    assert fills_rendered(late_closed, tmp_path, libreoffice) == {kind: 0 for kind in FILLS}
 
 
 def test_libreoffice_leaves_rows_on_time_plain(tmp_path: Path, libreoffice: LibreOffice) -> None:

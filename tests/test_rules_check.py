@@ -322,7 +322,12 @@ def test_sheet_level_messages() -> None:
             "R",
             3,
             None,
-            "Colonne « Personne chargée du dossier » introuvable dans l'en-tête (ligne 3).",
+            "Colonne « Personne chargée du dossier » introuvable dans l'en-tête (ligne 3 : "
+            "en-têtes lus « year », « date », « issuer », « order_number », « origin », "
+            "« subject », « evidence », « follow_up », « due_date », « closed_on »). Renommez "
+            "l'en-tête de cette colonne, ou gardez le vôtre et déclarez-le dans la feuille "
+            "Paramètres : une ligne « En-tête Personne chargée du dossier » suivie de votre "
+            "intitulé.",
         ),
         (
             "numero-duplique",

@@ -125,6 +125,7 @@ def _reminder(letter: Letter) -> str | None:
     """What to record in the register once the letter is sent, if it is not there yet."""
     from ..letters import LetterKind, cell_of
     from ..model import Column
+    from ..vocabulary import redress_given
 
     entry = letter.entry
     if letter.kind is LetterKind.ACKNOWLEDGEMENT:
@@ -137,7 +138,11 @@ def _reminder(letter: Letter) -> str | None:
     todo = []
     if entry.answered_on is None and Column.ANSWER_DATE in entry.columns:
         todo.append(f"la Date de réponse ({cell_of(entry, Column.ANSWER_DATE)})")
-    if letter.context.get("rejet") and Column.REDRESS in entry.columns:
+    if (
+        letter.context.get("rejet")
+        and Column.REDRESS in entry.columns
+        and not redress_given(entry.redress)
+    ):
         todo.append(f"« oui » dans Voies de recours indiquées ({cell_of(entry, Column.REDRESS)})")
     if not todo:
         return None

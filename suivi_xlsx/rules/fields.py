@@ -18,6 +18,7 @@ _DATE_COLUMNS = tuple(c for c in Column if c in DATE_COLUMNS)
 def missing_columns(ctx: Context) -> Iterator[Finding]:
     """Each of the seed's columns absent from a register sheet's header, at the header row."""
     for sheet in ctx.register.sheets:
+        seen = ", ".join(f"« {' '.join(text.split())} »" for text in sheet.headers.values())
         for column in SEED_COLUMNS:
             if column not in sheet.columns:
                 yield Finding.on_sheet(
@@ -26,6 +27,7 @@ def missing_columns(ctx: Context) -> Iterator[Finding]:
                     row=sheet.header_row,
                     colonne=LABELS[column],
                     ligne=sheet.header_row,
+                    vus=f"en-têtes lus {seen}" if seen else "aucun en-tête lu",
                 )
 
 

@@ -1,0 +1,279 @@
+"""``suivi relances`` end to end on registers built in the test: the terminal list, the
+workbook (read back with openpyxl, converted by LibreOffice), the calendar (parsed back with
+icalendar), refusals and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from suivi_xlsx.cli import group
+from suivi_xlsx.model import SEED_COLUMNS, Column
+
+from .conftest import LibreOffice
+from .workbooks import entry, make_register
+
+D = dt.date
+TODAY = "2026-11-25"
+COLUMNS = [*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE]
+# A…K the seed's columns, L Date accusé de réception, M Date de réponse.
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(group, ["relances", *args])
+    # Never a traceback: only SystemExit may escape the command.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def params(*rows: list[object]) -> dict[str, list[list[object]]]:
+    return {"Paramètres": [["Paramètre", "Valeur"], *rows]}
+
+
+@pytest.fixture()
+def register(tmp_path: Path) -> Path:
+    rows = [
+        # row 2: late acknowledgement (due 15/11), then answer and closing
+        entry(D(2026, 11, 5), number="26.1601.001", owner="Mme Martin", due=D(2027, 1, 5)),
+        # row 3: acknowledged, answer pending; a comma and a semicolon in names and object
+        entry(
+            D(2026, 11, 10),
+            number="26.1601.002",
+            owner="LEROY, Julien; accueil",
+            issuer="DUPONT, Marie; fille",
+            subject="Leçon annulée, non remboursée; relance",
+            ack_date=D(2026, 11, 12),
+        ),
+        # row 4: answered, not closed: closing only
+        entry(
+            D(2026, 10, 1),
+            number="26.1601.003",
+            owner="martin",
+            due=D(2026, 12, 1),
+            ack_date=D(2026, 10, 3),
+            answer_date=D(2026, 10, 20),
+        ),
+        # row 5: closed: nothing
+        entry(D(2026, 9, 1), number="26.1601.004", closed=D(2026, 9, 20), due=D(2026, 11, 1)),
+        # row 6: improvement without anyone in charge, late
+        entry(
+            D(2026, 6, 1),
+            origin="PA",
+            number="26.1601.005",
+            owner=None,
+            issuer="Direction",
+            subject="Affichage des tarifs",
+            due=D(2026, 11, 20),
+        ),
+    ]
+    path = tmp_path / "registre.xlsx"
+    return make_register(
+        path,
+        rows,
+        sheet="2026",
+        columns=COLUMNS,
+        more_sheets=params(["Informer le client au moins tous les (jours)", 30]),
+    )
+
+
+def test_lists_each_persons_steps(register: Path) -> None:
+    before = register.read_bytes()
+    code, out, err = run(str(register), "--today", TODAY)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "Relances au 25/11/2026 : 9 étapes, dont 2 en retard, pour 3 personnes."
+    headings = [line for line in lines if line and not line.startswith(" ")][1:]
+    assert headings == [
+        "LEROY, Julien; accueil (2 étapes)",
+        "Mme Martin (5 étapes, dont 1 en retard)",
+        "Sans responsable (1 étape, dont 1 en retard)",
+    ]
+    martin = lines[lines.index(headings[1]) + 1 :][:5]
+    assert martin[0].split()[0] == "26.1601.001"
+    assert "Accuser réception" in martin[0]
+    assert "15/11/2026" in martin[0] and "en retard de 10 jours" in martin[0]
+    assert martin[0].endswith("'2026'!L2")
+    assert [line.split()[0] for line in martin] == ["26.1601.001"] * 2 + ["26.1601.003"] + [
+        "26.1601.001"
+    ] * 2
+    assert not any("26.1601.004" in line for line in lines)  # closed
+    # Answered but open: closing only, no answer step.
+    assert [line for line in lines if "26.1601.003" in line] == [
+        next(line for line in lines if "26.1601.003" in line)
+    ]
+    # « Donner des nouvelles »: the setting is there; after the acknowledgement of 12/11.
+    news = next(line for line in lines if "26.1601.002" in line and "nouvelles" in line)
+    assert "12/12/2026" in news
+    assert register.read_bytes() == before  # only read
+
+
+def test_filters(register: Path) -> None:
+    code, out, _ = run(str(register), "--today", TODAY, "--personne", "MARTIN")
+    assert code == 0
+    assert "pour Mme Martin." in out.splitlines()[0]
+    assert "LEROY" not in out
+    code, out, _ = run(str(register), "--today", TODAY, "--jours", "7")
+    assert code == 0
+    # Late ones and those due by 02/12: closing of 26.1601.003 (01/12).
+    assert "3 étapes, dont 2 en retard" in out.splitlines()[0]
+    code, out, _ = run(str(register), "--today", TODAY, "--personne", "Sans responsable")
+    assert "26.1601.005" in out and "26.1601.001" not in out
+    code, out, _ = run(str(register), "--today", TODAY, "--personne", "Durand")
+    assert code == 0
+    assert "aucune étape" in out
+    assert "Personne ne s'appelle « Durand »" in out
+
+
+def test_several_registers(register: Path, tmp_path: Path) -> None:
+    other = make_register(
+        tmp_path / "annecy.xlsx",
+        [entry(D(2026, 11, 20), number="26.7401.001", owner="Mme MARTIN")],
+        columns=COLUMNS,
+    )
+    code, out, _ = run(str(register), str(other), "--today", TODAY)
+    assert code == 0
+    line = next(line for line in out.splitlines() if "26.7401.001" in line)
+    assert "agence 7401" in line
+    assert any("26.1601.001" in x and "agence 1601" in x for x in out.splitlines())
+    # Mme MARTIN of Annecy and Mme Martin of Lyon: one person.
+    assert "Mme Martin (7 étapes, dont 1 en retard)" in out.splitlines()
+
+
+def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "relances.xlsx"
+    code, stdout, err = run(str(register), "--today", TODAY, "-o", str(out))
+    assert (code, err) == (0, "")
+    assert f"Classeur écrit : {out}" in stdout
+    book = load_workbook(out)
+    assert book.sheetnames == ["Synthèse", "LEROY, Julien; accueil", "Mme Martin", "Sans responsable"]
+    overview = book["Synthèse"]
+    assert overview["A1"].value == "Relances au 25/11/2026"
+    assert [overview.cell(5 + i, 1).value for i in range(3)] == [
+        "LEROY, Julien; accueil",
+        "Mme Martin",
+        "Sans responsable",
+    ]
+    assert overview["A6"].hyperlink.location == "'Mme Martin'!A1"
+    assert [overview.cell(6, c).value for c in range(2, 5)] == [5, 1, 1]
+    assert overview["B8"].value == "=SUM(B5:B7)"
+    sheet = book["Mme Martin"]
+    assert sheet["A1"].value == "Relances de Mme Martin au 25/11/2026"
+    headers = [cell.value for cell in sheet[4]]
+    assert headers[:7] == ["N° d'ordre", "Émetteur", "Objet", "Étape", "Échéance", "Délai",
+                           "Dans le registre"]
+    first = [cell.value for cell in sheet[5]]
+    assert first[0] == "26.1601.001"
+    assert first[3] == "Accuser réception"
+    assert first[4] == dt.datetime(2026, 11, 15)
+    assert first[5] == "en retard de 10 jours"
+    assert first[6] == "'2026'!L2"
+    link = sheet["G5"].hyperlink
+    assert link.location == "'2026'!L2"
+    assert link.target.replace("\\", "/").endswith(register.name)
+    assert sheet.max_row == 9
+    # Printable: A4 landscape, one page wide, header row on every page, title with the date.
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == "9"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$4:$4"
+    assert "25/11/2026" in sheet.oddHeader.center.text
+
+
+def test_calendar(register: Path, tmp_path: Path) -> None:
+    out = tmp_path / "relances.ics"
+    code, stdout, err = run(str(register), "--today", TODAY, "--ics", str(out))
+    assert (code, err) == (0, "")
+    assert f"Agenda écrit : {out}" in stdout
+    raw = out.read_bytes()
+    # RFC 5545: CRLF line ends, lines folded at 75 octets.
+    assert raw.endswith(b"\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 75
+    calendar = Calendar.from_ical(raw)
+    assert str(calendar["version"]) == "2.0"
+    assert "suivi-xlsx" in str(calendar["prodid"])
+    events = calendar.walk("VEVENT")
+    assert len(events) == 9
+    by_summary = {str(event["summary"]): event for event in events}
+    ack = by_summary["[26.1601.001] Accuser réception — DUPONT Marie"]
+    assert ack.decoded("dtstart") == D(2026, 11, 15)  # all day: a date, not a date-time
+    assert ack.decoded("dtend") == D(2026, 11, 16)
+    assert [str(c) for c in ack["categories"].cats] == ["Mme Martin"]
+    assert "Personne chargée du dossier : Mme Martin" in str(ack["description"])
+    assert "registre.xlsx, cellule '2026'!L2" in str(ack["description"])
+    assert "dtstamp" in ack
+    (alarm,) = ack.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == -dt.timedelta(days=2)
+    # A name and an object with a comma and a semicolon: escaped, read back whole.
+    leroy = by_summary["[26.1601.002] Répondre — DUPONT, Marie; fille"]
+    assert [str(c) for c in leroy["categories"].cats] == ["LEROY, Julien; accueil"]
+    assert "Objet : Leçon annulée, non remboursée; relance" in str(leroy["description"])
+    assert b"CATEGORIES:LEROY\\, Julien\\; accueil" in raw
+    # Stable UIDs: a second run (another day, another reminder delay) gives the same ones.
+    uids = {str(event["summary"]): str(event["uid"]) for event in events}
+    assert len(set(uids.values())) == 9
+    code, _, _ = run(
+        str(register), "--today", "2026-11-26", "--ics", str(out), "--force", "--rappel", "5"
+    )
+    assert code == 0
+    again = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert {str(e["summary"]): str(e["uid"]) for e in again} == uids
+    assert {e.walk("VALARM")[0].decoded("trigger") for e in again} == {-dt.timedelta(days=5)}
+
+
+def test_refuses_to_overwrite_without_force(register: Path, tmp_path: Path) -> None:
+    out = tmp_path / "relances.xlsx"
+    out.write_bytes(b"mine")
+    code, _, err = run(str(register), "--today", TODAY, "-o", str(out))
+    assert code == 1
+    assert "existe déjà" in err and "--force" in err
+    assert out.read_bytes() == b"mine"
+    ics = tmp_path / "agenda.ics"
+    ics.write_bytes(b"mine")
+    code, _, err = run(str(register), "--today", TODAY, "--ics", str(ics))
+    assert code == 1 and "--ics" in err
+    assert ics.read_bytes() == b"mine"
+    code, _, _ = run(str(register), "--today", TODAY, "-o", str(out), "--force")
+    assert code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    # Never over a register.
+    code, _, err = run(str(register), "--today", TODAY, "-o", str(register), "--force")
+    assert code == 1 and "registres lus" in err
+
+
+def test_bad_input(register: Path, tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path / "absent.xlsx"))
+    assert code == 2 and "introuvable" in err
+    text = tmp_path / "registre.csv"
+    text.write_text("a;b\n", encoding="utf-8")
+    assert run(str(text))[0] == 2
+    code, _, err = run(str(register), "-o", str(tmp_path / "relances.pdf"))
+    assert code == 2 and ".xlsx" in err
+    code, _, err = run(str(register), "--ics", str(tmp_path / "absent" / "a.ics"))
+    assert code == 2 and "n'existe pas" in err
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_listed_in_the_help() -> None:
+    result = CliRunner().invoke(group, ["--help"])
+    assert "relances" in result.stdout
+    result = CliRunner().invoke(group, ["relances", "--help"])
+    assert result.exit_code == 0
+    assert "--personne" in result.stdout and "--rappel" in result.stdout
+
+
+def test_libreoffice_converts_the_workbook(
+    register: Path, tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    out = tmp_path / "relances.xlsx"
+    assert run(str(register), "--today", TODAY, "-o", str(out))[0] == 0
+    pdf = libreoffice.convert(out, "pdf", tmp_path / "pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
