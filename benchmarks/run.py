@@ -86,6 +86,7 @@ class Case:
     baseline_label: str
     target: Target
     ok_codes: frozenset[int] = frozenset({0})
+    baseline_ok_codes: frozenset[int] = frozenset({0})
     before_job: Callable[[], None] | None = None
     before_baseline: Callable[[], None] | None = None
     # A sanity check of the job's last result, given its stdout file: "" when right. Run once
@@ -195,6 +196,7 @@ def nominal(rows: int) -> int:
 CHECK_TARGETS = {10_000: Target(ratio=0.25), 100_000: Target(ratio=0.3, memory_mb=300)}
 UPDATE_TARGETS = {10_000: Target(ratio=0.2), 100_000: Target(ratio=0.15, memory_mb=400)}
 SUMMARY_TARGET = Target(seconds=3)
+RELANCES_TARGET = Target(ratio=1.3)
 STARTUP_TARGET = Target(plus=0.12)
 # The floor of the start-up rows: click alone, which any click program imports.
 CLICK_FLOOR = Target()
@@ -203,6 +205,7 @@ BASELINE_READ = "openpyxl `load_workbook(read_only=True)`, toutes les valeurs"
 BASELINE_UPDATE = "openpyxl : chargement, mêmes cellules, enregistrement"
 BASELINE_PANDAS = "pandas `read_excel` (moteur openpyxl), toutes les feuilles"
 BASELINE_PASS = "`python -c pass`"
+BASELINE_CHECK = "`suivi-check` sur le même registre"
 
 
 def copier(source: Path, target: Path) -> Callable[[], None]:
@@ -340,6 +343,20 @@ def build_cases(
                 SUMMARY_TARGET,
             )
         )
+    if "relances" in jobs:
+        rows = max(sizes)
+        path, _ = register(rows)
+        cases.append(
+            Case(
+                "suivi relances",
+                rows,
+                [*suivi, "relances", str(path), "--today", TODAY],
+                [*suivi_check, str(path), "--today", TODAY, "--format", "json"],
+                BASELINE_CHECK,
+                RELANCES_TARGET,
+                baseline_ok_codes=frozenset({0, 1}),  # suivi-check: 1 = late entries found
+            )
+        )
     if "startup" in jobs:
         small, _ = register(SMALL_ROWS)
         python_pass = [python, "-c", "pass"]
@@ -400,7 +417,7 @@ def run_case(case: Case, repeat: int, warmup: int, log_dir: Path, stem: str) -> 
             elif i >= 0:
                 case.jobs.append(result)
         reference = baseline()
-        if failed(reference, frozenset({0})):
+        if failed(reference, case.baseline_ok_codes):
             case.error = (
                 (case.error or "") + "référence : " + describe_failure(case.baseline, reference)
             )
@@ -605,7 +622,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--jobs",
-        default="check,update,summary,startup",
+        default="check,update,summary,relances,startup",
         help="lignes du tableau à mesurer (défaut : %(default)s)",
     )
     parser.add_argument(
@@ -633,7 +650,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if not args.size_list or min(args.size_list) < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("tailles et --repeat doivent être positifs")
     args.job_set = {j.strip() for j in args.jobs.split(",") if j.strip()}
-    unknown = args.job_set - {"check", "update", "summary", "startup"}
+    unknown = args.job_set - {"check", "update", "summary", "relances", "startup"}
     if unknown:
         parser.error(f"tâches inconnues : {', '.join(sorted(unknown))}")
     return args

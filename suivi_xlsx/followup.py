@@ -316,7 +316,10 @@ def follow_up(
                 key = person_key(owner) if owner else ""
                 if key:
                     assert owner is not None
-                    spellings.setdefault(key, Counter())[display_name(owner)] += 1
+                    counter = spellings.get(key)
+                    if counter is None:
+                        counter = spellings[key] = Counter()
+                    counter[display_name(owner)] += 1
                 if wanted is not None and key != wanted:
                     continue
                 kept = found.setdefault(key, [])

@@ -16,6 +16,7 @@ comes from ``procedure_links``, shared with the check's ``action-corrective-manq
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,8 +24,6 @@ from dataclasses import dataclass, fields
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-
-import re
 
 from . import procedure
 from .deadlines import Deadlines
@@ -604,27 +603,37 @@ class _Links:
 def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> YearlyStats:
     """The figures of ``year`` over ``registers`` (one per agency, or several files of one),
     open / overdue judged at ``today``."""
-    by_agency: dict[str, tuple[_Tally, list[str], list[int]]] = {}
+    by_agency: dict[str, tuple[_Tally, list[str], list[int], list[Delays]]] = {}
     open_items: list[OpenItem] = []
     improvements: list[Improvement] = []
     years: set[int] = set()
     files: list[str] = []
-    undated = 0
+    undated_at: list[tuple[str, str, int]] = []
+    all_delays: list[Delays] = []
     owners: dict[str | None, str | None] = {}  # as typed → normalised (few distinct names)
-    sheet_columns: dict[int, _SheetColumns] = {}
+    fs, pa = Origin.FS, Origin.PA
     for index, register in enumerate(registers, start=1):
         agency = register_agency(register, fallback=f"Registre {index}")
         name = register.path.name if register.path is not None else agency
         files.append(name)
-        tally, agency_files, agency_undated = by_agency.setdefault(agency, (_Tally(), [], [0]))
+        tally, agency_files, agency_undated, agency_delays = by_agency.setdefault(
+            agency, (_Tally(), [], [0], [])
+        )
         agency_files.append(name)
+        delays = Delays.of(register.settings)
+        for known in (agency_delays, all_delays):
+            if delays not in known:
+                known.append(delays)
         rules = Deadlines.from_settings(register.settings)
+        links = _Links(register)
         for sheet in register.sheets:
+            named_year = sheet_year(sheet.name)
             for entry in sheet.entries:
                 received = entry.received_on
                 if received is None:
-                    undated += 1
-                    agency_undated[0] += 1
+                    if may_belong_to(entry, year, named_year):
+                        agency_undated[0] += 1
+                        undated_at.append((name, sheet.name, entry.row))
                     continue
                 entry_year = received.year
                 years.add(entry_year)
@@ -632,27 +641,48 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
                     if entry_year == year - 1:
                         tally.add_previous(entry, received)
                     continue
-                columns = sheet_columns.get(id(entry.columns))
-                if columns is None:
-                    columns = sheet_columns[id(entry.columns)] = _SheetColumns.of(entry.columns)
                 raw_owner = entry.owner
                 if raw_owner in owners:
                     owner = owners[raw_owner]
                 else:
                     owner = owners[raw_owner] = _normalise_owner(raw_owner)
-                tally.add(entry, received, owner, columns, rules, today)
-                if is_open_at(entry, today):
+                if tally.add(entry, received, owner, rules, today):
                     open_items.append(_open_item(entry, received, owner, agency, today))
                 origin = entry.origin
-                if origin is Origin.PA or (
-                    origin is Origin.FS and _clean(entry.corrective_actions) is not None
+                if origin is pa:
+                    improvements.append(
+                        _improvement(
+                            entry, received, owner, agency, today, links.complaints_of(entry)
+                        )
+                    )
+                elif origin is fs and (
+                    entry.dysfunctions is not None or entry.corrective_actions is not None
                 ):
-                    improvements.append(_improvement(entry, received, owner, agency, today))
+                    dysfunction = reports_dysfunction(entry)
+                    acted = has_corrective_action(entry)
+                    if not (dysfunction or acted):
+                        continue
+                    cited_by = links.pa_for(entry)
+                    missing = dysfunction and not acted and not cited_by
+                    if dysfunction:
+                        tally.dysfunctions += 1
+                        tally.without_action += int(missing)
+                    improvements.append(
+                        _improvement(
+                            entry,
+                            received,
+                            owner,
+                            agency,
+                            today,
+                            tuple(_pa_label(p) for p in cited_by),
+                            missing,
+                        )
+                    )
     if len(by_agency) == 1:
         total = next(iter(by_agency.values()))[0]
     else:
         total = _Tally()
-        for tally, _, _ in by_agency.values():
+        for tally, _, _, _ in by_agency.values():
             total.merge(tally)
     open_items.sort(key=lambda item: item.received_on)  # stable: file then row order on ties
     improvements.sort(key=lambda item: item.received_on)
@@ -661,14 +691,16 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
         today=today,
         total=total.figures(),
         agencies=tuple(
-            AgencyStats(agency, tuple(names), tally.figures(), count[0])
-            for agency, (tally, names, count) in by_agency.items()
+            AgencyStats(agency, tuple(names), tally.figures(), count[0], tuple(delays))
+            for agency, (tally, names, count, delays) in by_agency.items()
         ),
         open_entries=tuple(open_items),
         improvements=tuple(improvements),
-        undated=undated,
+        undated=len(undated_at),
         files=tuple(files),
         years=tuple(sorted(years)),
+        undated_at=tuple(undated_at),
+        delays=tuple(all_delays) or (Delays(),),
     )
 
 
@@ -700,9 +732,15 @@ def _overview(scope: str, figures: Figures) -> dict[str, Any]:
         "ack_met": ack.met if ack else None,
         "ack_measured": ack.measured if ack else None,
         "ack_share": ack.ratio if ack else None,
+        "ack_late": ack.late if ack else None,
+        "ack_not_done": ack.not_done + ack.undated if ack else None,
         "answer_met": answer.met if answer else None,
         "answer_measured": answer.measured if answer else None,
         "answer_share": answer.ratio if answer else None,
+        "answer_late": answer.late if answer else None,
+        "answer_not_done": answer.not_done + answer.undated if answer else None,
+        "dysfunctions": figures.dysfunctions,
+        "without_action": figures.without_action,
         "handling_median": figures.handling.median,
         "handling_mean": figures.handling.mean,
     }

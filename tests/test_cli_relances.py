@@ -85,26 +85,27 @@ def test_lists_each_persons_steps(register: Path) -> None:
     code, out, err = run(str(register), "--today", TODAY)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "Relances au 25/11/2026 : 9 étapes, dont 2 en retard, pour 3 personnes."
+    assert lines[0] == "Relances au 25/11/2026 : 9 étapes, dont 3 en retard, pour 3 personnes."
     headings = [line for line in lines if line and not line.startswith(" ")][1:]
     assert headings == [
         "LEROY, Julien; accueil (2 étapes)",
-        "Mme Martin (5 étapes, dont 1 en retard)",
+        "Mme Martin (6 étapes, dont 2 en retard)",
         "Sans responsable (1 étape, dont 1 en retard)",
     ]
-    martin = lines[lines.index(headings[1]) + 1 :][:5]
+    martin = lines[lines.index(headings[1]) + 1 :][:6]
     assert martin[0].split()[0] == "26.1601.001"
     assert "Accuser réception" in martin[0]
     assert "15/11/2026" in martin[0] and "en retard de 10 jours" in martin[0]
     assert martin[0].endswith("'2026'!L2")
-    assert [line.split()[0] for line in martin] == ["26.1601.001"] * 2 + ["26.1601.003"] + [
-        "26.1601.001"
-    ] * 2
+    # Late first, then by date.
+    assert [line.split()[0][-3:] for line in martin] == ["001", "003", "003", "001", "001", "001"]
     assert not any("26.1601.004" in line for line in lines)  # closed
-    # Answered but open: closing only, no answer step.
-    assert [line for line in lines if "26.1601.003" in line] == [
-        next(line for line in lines if "26.1601.003" in line)
-    ]
+    # Answered but open: no acknowledgement or answer step; news 30 days after the answer
+    # (20/10 → 19/11, late), closing by the due date.
+    answered = [line for line in lines if "26.1601.003" in line]
+    assert len(answered) == 2
+    assert "Donner des nouvelles" in answered[0] and "19/11/2026" in answered[0]
+    assert "Clôturer" in answered[1] and "01/12/2026" in answered[1]
     # « Donner des nouvelles »: the setting is there; after the acknowledgement of 12/11.
     news = next(line for line in lines if "26.1601.002" in line and "nouvelles" in line)
     assert "12/12/2026" in news
@@ -119,7 +120,7 @@ def test_filters(register: Path) -> None:
     code, out, _ = run(str(register), "--today", TODAY, "--jours", "7")
     assert code == 0
     # Late ones and those due by 02/12: closing of 26.1601.003 (01/12).
-    assert "3 étapes, dont 2 en retard" in out.splitlines()[0]
+    assert "4 étapes, dont 3 en retard, pour 2 personnes" in out.splitlines()[0]
     code, out, _ = run(str(register), "--today", TODAY, "--personne", "Sans responsable")
     assert "26.1601.005" in out and "26.1601.001" not in out
     code, out, _ = run(str(register), "--today", TODAY, "--personne", "Durand")
@@ -140,7 +141,8 @@ def test_several_registers(register: Path, tmp_path: Path) -> None:
     assert "agence 7401" in line
     assert any("26.1601.001" in x and "agence 1601" in x for x in out.splitlines())
     # Mme MARTIN of Annecy and Mme Martin of Lyon: one person.
-    assert "Mme Martin (7 étapes, dont 1 en retard)" in out.splitlines()
+    # (Annecy has no Paramètres sheet: no « donner des nouvelles » there.)
+    assert "Mme Martin (8 étapes, dont 2 en retard)" in out.splitlines()
 
 
 def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -> None:
@@ -151,7 +153,12 @@ def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -
     assert (code, err) == (0, "")
     assert f"Classeur écrit : {out}" in stdout
     book = load_workbook(out)
-    assert book.sheetnames == ["Synthèse", "LEROY, Julien; accueil", "Mme Martin", "Sans responsable"]
+    assert book.sheetnames == [
+        "Synthèse",
+        "LEROY, Julien; accueil",
+        "Mme Martin",
+        "Sans responsable",
+    ]
     overview = book["Synthèse"]
     assert overview["A1"].value == "Relances au 25/11/2026"
     assert [overview.cell(5 + i, 1).value for i in range(3)] == [
@@ -160,13 +167,20 @@ def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -
         "Sans responsable",
     ]
     assert overview["A6"].hyperlink.location == "'Mme Martin'!A1"
-    assert [overview.cell(6, c).value for c in range(2, 5)] == [5, 1, 1]
+    assert [overview.cell(6, c).value for c in range(2, 6)] == [6, 2, 1, 3]
     assert overview["B8"].value == "=SUM(B5:B7)"
     sheet = book["Mme Martin"]
     assert sheet["A1"].value == "Relances de Mme Martin au 25/11/2026"
     headers = [cell.value for cell in sheet[4]]
-    assert headers[:7] == ["N° d'ordre", "Émetteur", "Objet", "Étape", "Échéance", "Délai",
-                           "Dans le registre"]
+    assert headers[:7] == [
+        "N° d'ordre",
+        "Émetteur",
+        "Objet",
+        "Étape",
+        "Échéance",
+        "Délai",
+        "Dans le registre",
+    ]
     first = [cell.value for cell in sheet[5]]
     assert first[0] == "26.1601.001"
     assert first[3] == "Accuser réception"
@@ -176,12 +190,13 @@ def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -
     link = sheet["G5"].hyperlink
     assert link.location == "'2026'!L2"
     assert link.target.replace("\\", "/").endswith(register.name)
-    assert sheet.max_row == 9
+    assert sheet.max_row == 10
     # Printable: A4 landscape, one page wide, header row on every page, title with the date.
     assert sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == "9"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    # fitToWidth 1 is the default, which xlsxwriter leaves out
+    assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$4:$4"
     assert "25/11/2026" in sheet.oddHeader.center.text
 

@@ -119,9 +119,7 @@ def test_an_acknowledgement_dated_after_today_is_not_done_yet() -> None:
 
 def test_an_answered_complaint_only_needs_closing() -> None:
     # The answer also counts as the acknowledgement (« ou y répondre immédiatement »).
-    item = make_entry(
-        2, D(2026, 10, 20), answered_on=D(2026, 10, 25), due_on=D(2026, 12, 20)
-    )
+    item = make_entry(2, D(2026, 10, 20), answered_on=D(2026, 10, 25), due_on=D(2026, 12, 20))
     assert steps(item) == [(Action.CLOSE, D(2026, 12, 20))]
 
 
@@ -198,9 +196,7 @@ def test_working_days_from_the_parameters_sheet(tmp_path: Path) -> None:
         tmp_path / "registre.xlsx",
         [entry(D(2026, 4, 30), number="26.1601.001", owner="Mme Martin")],
         columns=[*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE],
-        more_sheets={
-            "Paramètres": [["Paramètre", "Valeur"], ["Décompte des délais", "ouvrables"]]
-        },
+        more_sheets={"Paramètres": [["Paramètre", "Valeur"], ["Décompte des délais", "ouvrables"]]},
     )
     follow = follow_up([load_register(path)], D(2026, 5, 5))
     first = follow.reminders[0]
@@ -289,9 +285,7 @@ def test_filter_by_days_keeps_late_steps(follow: FollowUp) -> None:
 
 
 def test_several_registers_say_their_agency() -> None:
-    lyon = make_register_of(
-        make_entry(2, D(2026, 11, 20), number="26.1601.001"), path="lyon.xlsx"
-    )
+    lyon = make_register_of(make_entry(2, D(2026, 11, 20), number="26.1601.001"), path="lyon.xlsx")
     annecy = make_register_of(
         make_entry(2, D(2026, 11, 20), number="26.7401.001"), path="annecy.xlsx"
     )

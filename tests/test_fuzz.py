@@ -8,7 +8,7 @@ that parses, and the file unchanged unless ``update`` said it wrote it. Each mut
 child process with a memory limit (``RLIMIT_AS``, where ``resource`` exists) and a generous
 timeout that only catches hangs and crashes: a Rust abort kills the child and fails the test.
 
-``SUIVI_FUZZ_CASES`` sets the number of mutants (default 36, about a minute on two cores);
+``SUIVI_FUZZ_CASES`` sets the number of mutants (default 90, well under a minute on two cores);
 ``SUIVI_FUZZ_SEED`` the seed.
 """
 
@@ -31,7 +31,7 @@ from .workbooks import entry, make_register
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
-CASES = int(os.environ.get("SUIVI_FUZZ_CASES", "36"))
+CASES = int(os.environ.get("SUIVI_FUZZ_CASES", "90"))
 SEED = int(os.environ.get("SUIVI_FUZZ_SEED", "20261203"))
 MEMORY_LIMIT = 3_000_000_000  # bytes of address space per child: far above a real run
 TIMEOUT_S = 120  # per mutant (four commands): only a hang gets near it
@@ -284,7 +284,7 @@ def test_mutated_workbooks_always_get_a_clean_answer(tmp_path: Path) -> None:
             if result["exception"] is not None or "Traceback" in err:
                 problems.append(f"{where} {command} : exception {result['exception']}")
             if "erreur inattendue" in err:
-                problems.append(f"{where} {command} : {err.strip()[:300]}")
+                problems.append(f"{where} {command} : {err.strip()[:600]}")
             if "--format" in result["args"] and out.strip():  # type: ignore[operator]
                 try:
                     json.loads(out)

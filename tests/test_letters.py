@@ -167,9 +167,7 @@ def test_a_number_on_two_lines_is_refused(tmp_path: Path) -> None:
 
 
 def test_context_holds_every_placeholder(register: Register) -> None:
-    letter = build_letter(
-        register, find_entry(register, "26.1601.002"), LetterKind.ANSWER, TODAY
-    )
+    letter = build_letter(register, find_entry(register, "26.1601.002"), LetterKind.ANSWER, TODAY)
     names = set()
     for key, value in letter.context.items():
         if isinstance(value, Mapping):
@@ -229,9 +227,7 @@ def test_answer_without_decision_is_refused(tmp_path: Path) -> None:
 
 def test_rejection_without_mediator_is_refused_naming_the_rows(tmp_path: Path) -> None:
     rows = [
-        entry(
-            D(2026, 9, 5), number="26.1601.001", answer="Refus motivé.", decision="rejet partiel"
-        )
+        entry(D(2026, 9, 5), number="26.1601.001", answer="Refus motivé.", decision="rejet partiel")
     ]
     register = make(tmp_path, rows, [*SCHOOL, MEDIATOR[0]])
     with pytest.raises(RefusedError) as caught:
@@ -287,9 +283,7 @@ def test_committed_templates_are_what_the_generator_makes(kind: LetterKind) -> N
     fresh = package_parts(build_template(kind))
     for folder in (PACKAGE_DIR, REPOSITORY_DIR):
         committed = package_parts((folder / f"{kind.value}.docx").read_bytes())
-        assert committed == fresh, (
-            f"{folder} is stale: run python -m suivi_xlsx.letter_templates"
-        )
+        assert committed == fresh, f"{folder} is stale: run python -m suivi_xlsx.letter_templates"
     assert shipped_template(kind) == PACKAGE_DIR / f"{kind.value}.docx"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -14,7 +15,17 @@ from hypothesis import strategies as st
 from suivi_xlsx.model import SEED_COLUMNS, Calendar, Column, Entry, Origin, Register, RegisterSheet
 from suivi_xlsx.model import Settings as RegisterSettings
 from suivi_xlsx.numbering import parse_order_number
-from suivi_xlsx.stats import Durations, OriginCounts, Share, Status, to_frames, yearly_stats
+from suivi_xlsx.rules import CheckOptions, check_register
+from suivi_xlsx.stats import (
+    Delays,
+    Durations,
+    OriginCounts,
+    Share,
+    Status,
+    sheet_year,
+    to_frames,
+    yearly_stats,
+)
 
 D = dt.date
 FULL = (*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE, Column.CORRECTIVE_ACTIONS)
@@ -152,7 +163,8 @@ def test_handling_times() -> None:
 def test_complaint_delay_shares() -> None:
     total = yearly_stats([sample()], 2024, TODAY).total
     # row 2 in time; row 3 answered after the 10 days; row 4 never acknowledged; row 5 pending
-    assert total.acknowledged == Share(met=1, measured=3, pending=1)
+    assert total.acknowledged == Share(met=1, measured=3, pending=1, late=1)
+    assert (total.acknowledged.late, total.acknowledged.not_done) == (1, 1)
     # rows 2 and 3 answered within 2 months, row 4 not answered by 31/05, row 5 pending
     assert total.answered == Share(met=2, measured=3, pending=1)
     assert total.acknowledged.ratio == 1 / 3
@@ -165,7 +177,7 @@ def test_shares_need_their_columns() -> None:
         make_entry(3, D(2024, 1, 10), closed_on=D(2024, 3, 10), columns=SEED_COLUMNS),
     ]
     total = yearly_stats([make_register(entries)], 2024, TODAY).total
-    assert (total.acknowledged, total.answered) == (None, Share(met=1, measured=2))
+    assert (total.acknowledged, total.answered) == (None, Share(met=1, measured=2, late=1))
 
 
 def test_working_days_count_for_acknowledgement() -> None:
@@ -174,8 +186,147 @@ def test_working_days_count_for_acknowledgement() -> None:
     calendar_days = make_register(entries)
     working_days = make_register(entries, settings=RegisterSettings(calendar=Calendar.WORKING_DAYS))
     today = D(2024, 12, 31)
-    assert yearly_stats([calendar_days], 2024, today).total.acknowledged == Share(0, 1)
+    assert yearly_stats([calendar_days], 2024, today).total.acknowledged == Share(0, 1, late=1)
     assert yearly_stats([working_days], 2024, today).total.acknowledged == Share(1, 1)
+
+
+def test_a_closed_complaint_without_dates_is_answered_at_its_closing() -> None:
+    """Issue 9, item 4: the check and the summary decide through ``procedure``: closed on
+    15/01 without AR nor answer date, the complaint was answered (and so acknowledged) then."""
+    entries = [
+        make_entry(2, D(2024, 1, 10), closed_on=D(2024, 1, 15)),  # both in time
+        make_entry(3, D(2024, 1, 10), closed_on=D(2024, 4, 15)),  # both late
+    ]
+    total = yearly_stats([make_register(entries)], 2024, TODAY).total
+    assert total.acknowledged == Share(met=1, measured=2, late=1)
+    assert total.answered == Share(met=1, measured=2, late=1)
+
+
+def test_a_step_said_done_without_its_date() -> None:
+    """« fait » in the AR column: in time while the deadline is ahead, not proven after."""
+    said = MappingProxyType({Column.ACK_DATE: "fait"})
+    entries = [
+        make_entry(2, D(2024, 6, 25), invalid=said),  # AR due 05/07: still in time
+        make_entry(3, D(2024, 3, 1), invalid=said),  # AR due 11/03: not proven
+    ]
+    ack = yearly_stats([make_register(entries)], 2024, TODAY).total.acknowledged
+    assert ack == Share(met=1, measured=2, undated=1)
+    assert ack is not None and (ack.missed, ack.not_done) == (1, 0)
+
+
+def test_delays_follow_the_settings() -> None:
+    five_days = RegisterSettings(ack_days=5, answer_months=1, calendar=Calendar.WORKING_DAYS)
+    stats = yearly_stats(
+        [make_register([make_entry(2, D(2024, 1, 2))], settings=five_days)], 2024, TODAY
+    )
+    assert stats.delays == (Delays(5, 1, True),)
+    assert (stats.delays[0].ack_text, stats.delays[0].answer_text) == (
+        "5 jours ouvrables",
+        "1 mois",
+    )
+    assert (Delays().ack_text, Delays(1).ack_text, Delays(1, 2, True).ack_text) == (
+        "10 jours",
+        "1 jour",
+        "1 jour ouvrable",
+    )
+    lyon = make_register([make_entry(2, D(2024, 1, 2), number="24.1601.001")], "lyon.xlsx")
+    annecy = make_register(
+        [make_entry(2, D(2024, 1, 2), number="24.1602.001")], "annecy.xlsx", five_days
+    )
+    stats = yearly_stats([lyon, annecy], 2024, TODAY)
+    assert stats.delays == (Delays(), Delays(5, 1, True))
+    assert [a.delays for a in stats.agencies] == [(Delays(),), (Delays(5, 1, True),)]
+
+
+def _sheet(name: str, entries: Sequence[Entry]) -> RegisterSheet:
+    return RegisterSheet(
+        name=name,
+        header_row=1,
+        columns=columns_of(FULL),
+        headers={},
+        entries=tuple(replace(e, sheet=name) for e in entries),
+        last_row=1 + len(entries),
+    )
+
+
+def test_undated_entries_count_in_the_year_they_may_belong_to() -> None:
+    """Issue 9, item 7: an entry without a readable Date counts in year N only when nothing
+    says another year (Année, order number, a sheet named for a year); where they are is kept."""
+    register = Register(
+        path=Path("registre.xlsx"),
+        sheets=(
+            _sheet(
+                "2024",
+                [
+                    make_entry(2, D(2024, 5, 1)),
+                    make_entry(3, None),  # sheet 2024: belongs to 2024
+                    make_entry(4, None, year=2025),  # Année says 2025, whatever the sheet
+                ],
+            ),
+            _sheet(
+                "Registre",
+                [
+                    make_entry(2, D(2025, 2, 1)),
+                    make_entry(3, None, number="24.1601.009"),  # number says 2024
+                    make_entry(4, None),  # nothing says: may be any year
+                ],
+            ),
+        ),
+    )
+    stats_2024 = yearly_stats([register], 2024, TODAY)
+    assert stats_2024.undated == 3
+    assert stats_2024.undated_at == (
+        ("registre.xlsx", "2024", 3),
+        ("registre.xlsx", "Registre", 3),
+        ("registre.xlsx", "Registre", 4),
+    )
+    stats_2025 = yearly_stats([register], 2025, TODAY)
+    assert stats_2025.undated_at == (("registre.xlsx", "2024", 4), ("registre.xlsx", "Registre", 4))
+    assert [a.undated for a in stats_2025.agencies] == [2]
+    assert (sheet_year("2025"), sheet_year("Registre 2024"), sheet_year("Feuil1")) == (
+        2025,
+        2024,
+        None,
+    )
+    assert sheet_year("2024-2025") is None
+
+
+def test_improvements_show_what_answers_each_dysfunction() -> None:
+    columns = (*FULL, Column.DYSFUNCTIONS)
+    entries = [
+        make_entry(
+            2,
+            D(2024, 2, 1),
+            number="24.1601.001",
+            columns=columns,
+            dysfunctions="Moniteur absent",
+            corrective_actions="Planning partagé",
+        ),
+        make_entry(
+            3, D(2024, 2, 2), number="24.1601.002", columns=columns, dysfunctions="Facture erronée"
+        ),
+        make_entry(4, D(2024, 2, 3), number="24.1601.003", columns=columns, dysfunctions="Retard"),
+        make_entry(5, D(2024, 2, 4), number="24.1601.004", columns=columns, dysfunctions="néant"),
+        make_entry(
+            6,
+            D(2024, 3, 1),
+            PA,
+            number="24.1601.005",
+            columns=columns,
+            subject="Contrôle des factures",
+            evidence="FS 24-1601-2",
+        ),
+    ]
+    stats = yearly_stats([make_register(entries)], 2024, TODAY)
+    assert (stats.total.dysfunctions, stats.total.without_action) == (3, 1)
+    assert [(i.row, i.action, i.linked, i.missing_action) for i in stats.improvements] == [
+        (2, "Planning partagé", (), False),
+        (3, None, ("24.1601.005 Contrôle des factures",), False),
+        (4, None, (), True),
+        (6, None, ("24.1601.002",), False),
+    ]
+    overview = to_frames(stats)["overview"]
+    assert overview[["dysfunctions", "without_action"]].values.tolist() == [[3, 1]]
 
 
 def test_open_entries_oldest_first_overdue_marked() -> None:
@@ -317,3 +468,27 @@ def test_figures_add_up(files: list[list[dict[str, Any]]], today: dt.date) -> No
         assert share is None or share.measured + share.pending == total.entries.fs
     received = [i.received_on for i in stats.open_entries]
     assert received == sorted(received)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(entry_values, max_size=30),
+    today=st.dates(min_value=D(2024, 1, 1), max_value=D(2025, 6, 30)),
+    working=st.booleans(),
+)
+def test_open_and_late_are_the_checks(
+    values: list[dict[str, Any]], today: dt.date, working: bool
+) -> None:
+    """One truth: the summary's overdue entries are exactly the check's ``en-retard`` rows,
+    and its shares are the ``procedure`` steps the check judges."""
+    calendar = Calendar.WORKING_DAYS if working else Calendar.CALENDAR_DAYS
+    register = make_register(
+        [_build(v, row) for row, v in enumerate(values, start=2)],
+        settings=RegisterSettings(calendar=calendar),
+    )
+    stats = yearly_stats([register], 2024, today)
+    rows_2024 = {e.row for e in register.entries if e.received_on and e.received_on.year == 2024}
+    report = check_register(register, CheckOptions(today=today))
+    late_rows = {f.row for f in report.findings if f.code == "en-retard"} & rows_2024
+    assert stats.total.overdue == len(late_rows)
+    assert {i.row for i in stats.open_entries if i.overdue} == late_rows
