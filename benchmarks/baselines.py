@@ -30,7 +30,8 @@ def openpyxl_read(path: Path) -> int:
 def openpyxl_update(path: Path, cells_json: Path) -> int:
     from openpyxl import load_workbook
 
-    missing = json.loads(cells_json.read_text(encoding="utf-8"))["missing"]
+    cells = json.loads(cells_json.read_text(encoding="utf-8"))
+    missing = cells["missing"] + cells.get("years", [])  # years: a register without them
     workbook = load_workbook(path)
     for sheet, cell, value in missing:
         workbook[sheet][cell] = value

@@ -12,6 +12,10 @@ look like. The same seed gives the same workbook.
 
 A JSON file beside the workbook lists the order numbers ``suivi update`` should write
 (``missing``: sheet, cell, value), which the openpyxl baseline sets in the same cells.
+
+``--sans-numeros`` (``legacy=True``) writes a register that never had order numbers nor years,
+as a new user's first file: ``suivi update`` fills both on every row (``years`` lists the
+Année cells, which the baseline sets too).
 """
 
 from __future__ import annotations
@@ -156,6 +160,7 @@ class Generated:
     text_dates: int
     missing: list[tuple[str, str, str]] = field(default_factory=list)  # sheet, cell, number
     fingerprint: str = ""
+    years: list[tuple[str, str, int]] = field(default_factory=list)  # sheet, cell, year
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8")
@@ -164,13 +169,14 @@ class Generated:
     def load(cls, path: Path) -> Generated:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["missing"] = [tuple(m) for m in data["missing"]]
+        data["years"] = [tuple(y) for y in data.get("years", [])]
         return cls(**data)
 
 
-def fingerprint(rows: int, seed: int, constant_memory: bool) -> str:
+def fingerprint(rows: int, seed: int, constant_memory: bool, legacy: bool = False) -> str:
     """Changes when this file or the parameters change, so stale workbooks get regenerated."""
     source = Path(__file__).read_bytes()
-    digest = hashlib.sha256(source + f"{rows}/{seed}/{constant_memory}".encode())
+    digest = hashlib.sha256(source + f"{rows}/{seed}/{constant_memory}/{legacy}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -252,9 +258,15 @@ def _year_rows(year: int, count: int, rng: random.Random) -> list[list[object]]:
 
 
 def generate(
-    path: Path, rows: int, *, seed: int = 2026, constant_memory: bool = False
+    path: Path,
+    rows: int,
+    *,
+    seed: int = 2026,
+    constant_memory: bool = False,
+    legacy: bool = False,
 ) -> Generated:
-    """Write a register of ``rows`` entries at ``path`` (two year sheets) and its JSON beside it."""
+    """Write a register of ``rows`` entries at ``path`` (two year sheets) and its JSON beside it.
+    ``legacy``: no order number and no year on any row."""
     import xlsxwriter
 
     rng = random.Random(f"{seed}/{rows}")
@@ -265,7 +277,7 @@ def generate(
         sheets=counts,
         late=0,
         text_dates=0,
-        fingerprint=fingerprint(rows, seed, constant_memory),
+        fingerprint=fingerprint(rows, seed, constant_memory, legacy),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(
@@ -281,6 +293,12 @@ def generate(
         # ~5 % of entries lose their order number: the update numbers them after the highest
         # number kept for the year, in Date order (the rows are in Date order already).
         dropped = sorted(rng.sample(range(count), k=round(count * 0.05)))
+        if legacy:
+            dropped = list(range(count))
+            for i in dropped:
+                data[i][YEAR] = None
+                cell = f"{_col_letter(YEAR)}{HEADER_ROW + 2 + i}"
+                info.years.append((name, cell, year))
         for i in dropped:
             data[i][NUMBER] = None
         dropped_set = set(dropped)
@@ -351,7 +369,14 @@ def generate(
     return info
 
 
-def ensure(path: Path, rows: int, *, seed: int = 2026, constant_memory: bool = False) -> Generated:
+def ensure(
+    path: Path,
+    rows: int,
+    *,
+    seed: int = 2026,
+    constant_memory: bool = False,
+    legacy: bool = False,
+) -> Generated:
     """The workbook at ``path``, generated again only when missing or made by other code."""
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists():
@@ -360,9 +385,9 @@ def ensure(path: Path, rows: int, *, seed: int = 2026, constant_memory: bool = F
         except (ValueError, TypeError, KeyError):
             pass
         else:
-            if info.fingerprint == fingerprint(rows, seed, constant_memory):
+            if info.fingerprint == fingerprint(rows, seed, constant_memory, legacy):
                 return info
-    return generate(path, rows, seed=seed, constant_memory=constant_memory)
+    return generate(path, rows, seed=seed, constant_memory=constant_memory, legacy=legacy)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -380,9 +405,20 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="ne régénère pas un fichier déjà produit par ce code avec ces paramètres",
     )
+    parser.add_argument(
+        "--sans-numeros",
+        action="store_true",
+        help="aucun numéro d'ordre ni aucune année : suivi update les remplit sur chaque ligne",
+    )
     args = parser.parse_args(argv)
     make = ensure if args.si_besoin else generate
-    info = make(args.sortie, args.lignes, seed=args.graine, constant_memory=args.constant_memory)
+    info = make(
+        args.sortie,
+        args.lignes,
+        seed=args.graine,
+        constant_memory=args.constant_memory,
+        legacy=args.sans_numeros,
+    )
     print(
         f"{info.path} : {info.rows} fiches, {len(info.missing)} sans numéro, "
         f"{info.late} en retard, {info.text_dates} dates en texte"

@@ -201,6 +201,11 @@ STARTUP_TARGET = Target(plus=0.12)
 # The floor of the start-up rows: click alone, which any click program imports.
 CLICK_FLOOR = Target()
 
+FILL_LABEL = "suivi update (sans numéros)"
+# Rows measured unless --jobs says otherwise. ``fill`` (an update that numbers every row of a
+# register that never had numbers) is asked for by name: ``--jobs …,fill``.
+DEFAULT_JOBS = "check,update,summary,relances,startup"
+ALL_JOBS = frozenset({"check", "update", "fill", "summary", "relances", "startup"})
 BASELINE_READ = "openpyxl `load_workbook(read_only=True)`, toutes les valeurs"
 BASELINE_UPDATE = "openpyxl : chargement, mêmes cellules, enregistrement"
 BASELINE_PANDAS = "pandas `read_excel` (moteur openpyxl), toutes les feuilles"
@@ -257,11 +262,12 @@ def build_cases(
     python = sys.executable
     baselines = [python, str(HERE / "baselines.py")]
     suivi, suivi_check = console_script("suivi"), console_script("suivi-check")
-    registers: dict[int, tuple[Path, generate.Generated]] = {}
+    registers: dict[tuple[int, bool], tuple[Path, generate.Generated]] = {}
 
-    def register(rows: int) -> tuple[Path, generate.Generated]:
-        if rows not in registers:
-            path = out / f"registre-{rows}.xlsx"
+    def register(rows: int, legacy: bool = False) -> tuple[Path, generate.Generated]:
+        if (rows, legacy) not in registers:
+            name = f"registre-sans-numeros-{rows}.xlsx" if legacy else f"registre-{rows}.xlsx"
+            path = out / name
             print(
                 f"Registre {path.name} ({fr_int(rows)} fiches) : généré si besoin…", file=sys.stderr
             )
@@ -269,12 +275,13 @@ def build_cases(
             command = [python, str(HERE / "generate.py"), str(path), "--lignes", str(rows)]
             command += ["--graine", str(seed), "--si-besoin"]
             command += ["--constant-memory"] if constant_memory else []
+            command += ["--sans-numeros"] if legacy else []
             made = subprocess.run(command, capture_output=True, text=True, check=False)
             if made.returncode != 0:
                 sys.exit(f"La génération de {path.name} a échoué :\n{made.stderr}")
             info = generate.Generated.load(path.with_suffix(".json"))
-            registers[rows] = (path, info)
-        return registers[rows]
+            registers[(rows, legacy)] = (path, info)
+        return registers[(rows, legacy)]
 
     cases: list[Case] = []
     if "check" in jobs:
@@ -319,6 +326,35 @@ def build_cases(
                     verify=verify_numbers(job_copy, info),
                 )
             )
+    if "fill" in jobs:
+        # A register that never had numbers nor years (a new user's first run): every row
+        # gets both. The cost per filled cell must stay constant (issue 13).
+        rows = max(sizes)
+        path, info = register(rows, legacy=True)
+        job_copy = out / f"maj-suivi-sans-numeros-{rows}.xlsx"
+        base_copy = out / f"maj-openpyxl-sans-numeros-{rows}.xlsx"
+        cases.append(
+            Case(
+                FILL_LABEL,
+                rows,
+                [
+                    *suivi,
+                    "update",
+                    str(job_copy),
+                    "--today",
+                    TODAY,
+                    "--agence",
+                    generate.AGENCY,
+                    "--no-backup",
+                ],
+                [*baselines, "openpyxl-update", str(base_copy), str(path.with_suffix(".json"))],
+                BASELINE_UPDATE,
+                UPDATE_TARGETS[nominal(rows)],
+                before_job=copier(path, job_copy),
+                before_baseline=copier(path, base_copy),
+                verify=verify_numbers(job_copy, info),
+            )
+        )
     if "summary" in jobs:
         rows = max(sizes)
         path, _ = register(rows)
@@ -622,8 +658,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--jobs",
-        default="check,update,summary,relances,startup",
-        help="lignes du tableau à mesurer (défaut : %(default)s)",
+        default=DEFAULT_JOBS,
+        help="lignes du tableau à mesurer, parmi check, update, fill (mise à jour qui numérote "
+        "chaque ligne d'un registre sans numéros), summary, relances, startup "
+        "(défaut : %(default)s)",
     )
     parser.add_argument(
         "--markdown", action="store_true", help="tableau Markdown daté, prêt pour le README"
@@ -650,7 +688,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if not args.size_list or min(args.size_list) < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("tailles et --repeat doivent être positifs")
     args.job_set = {j.strip() for j in args.jobs.split(",") if j.strip()}
-    unknown = args.job_set - {"check", "update", "summary", "relances", "startup"}
+    unknown = args.job_set - ALL_JOBS
     if unknown:
         parser.error(f"tâches inconnues : {', '.join(sorted(unknown))}")
     return args

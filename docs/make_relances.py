@@ -1,8 +1,8 @@
 """Regenerate ``docs/relances-exemple.png``: one person's sheet of ``suivi relances``.
 
 Reads ``examples/registre-exemple.xlsx``, lists the reminders of one person at a fixed date
-(what ``suivi relances examples/registre-exemple.xlsx --today 2026-11-25 --personne "Mme
-Martin" -o relances.xlsx`` writes), converts the workbook to PDF with LibreOffice (``soffice
+(what ``suivi relances examples/registre-exemple.xlsx --today 2026-11-25 --personne Martin
+-o relances.xlsx`` writes), converts the workbook to PDF with LibreOffice (``soffice
 --headless``) and renders the person's page with poppler's ``pdftoppm``::
 
     python docs/make_relances.py            # writes docs/relances-exemple.png
@@ -28,7 +28,7 @@ from suivi_xlsx.reader import load_register
 HERE = Path(__file__).resolve().parent
 REGISTER = HERE.parent / "examples" / "registre-exemple.xlsx"
 TODAY = dt.date(2026, 11, 25)
-PERSON = "Mme Martin Sophie"
+PERSON = "Martin"
 
 
 def main() -> int:

@@ -96,8 +96,10 @@ def _match(words: Sequence[str]) -> Column | None:
         "date" in wordset and "fin" in wordset
     ):
         return Column.CLOSED_ON
-    if _has(words, "echeance") or first in ("ech", "delai") or (
-        "date" in wordset and "limite" in wordset
+    if (
+        _has(words, "echeance")
+        or first in ("ech", "delai")
+        or ("date" in wordset and "limite" in wordset)
     ):
         return Column.DUE_DATE
     if _has(words, "accuse") or "ar" in wordset:
@@ -123,7 +125,11 @@ def _match(words: Sequence[str]) -> Column | None:
         return Column.OWNER
     if _has(words, "produit", "service", "contrat", "prestation"):
         return Column.PRODUCT
-    if _has(words, "origine") or first in ("orig", "type") or len(wordset & {"fs", "qs", "pa"}) >= 2:
+    if (
+        _has(words, "origine")
+        or first in ("orig", "type")
+        or len(wordset & {"fs", "qs", "pa"}) >= 2
+    ):
         return Column.ORIGIN
     if "ordre" in wordset or (first == "numero" and not wordset & _PHONE_WORDS):
         return Column.ORDER_NUMBER

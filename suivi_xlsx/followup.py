@@ -10,7 +10,8 @@ For every entry open at the reference date (``procedure.is_open_at``), its pendi
 - « Répondre »: a complaint whose answer step (``procedure.answer``) is to do or late;
 - « Donner des nouvelles »: a complaint, when the settings sheet sets « Informer le client au
   moins tous les (jours) »: its last dated step (receipt, acknowledgement, a date written in
-  Suivi, answer) + that interval. Without that setting, no such reminder: the school has not
+  Suivi, answer: ``rules.procedure.last_news``, as the check's ``client-sans-nouvelles``) +
+  that interval. Without that setting, no such reminder: the school has not
   said how often;
 - « Clôturer »: every open entry (FS, QS, PA) that has a *Date d'échéance*, by that date.
 
@@ -38,9 +39,9 @@ from .findings import fr_count, fr_date, fr_days_until
 from .model import Column, Entry, Origin, Register
 from .people import display_name, person_key
 from .procedure import StepState, acknowledgement, answer, is_open_at
+from .rules.procedure import last_news
 from .stats import register_agency
 from .update import sheet_ref
-from .values import dates_in_text
 
 __all__ = [
     "NO_OWNER",
@@ -50,7 +51,6 @@ __all__ = [
     "Reminder",
     "Source",
     "follow_up",
-    "last_news",
     "pending_steps",
 ]
 
@@ -191,6 +191,8 @@ class FollowUp:
     person: str | None = None  # the ``--personne`` asked for, as typed
     within: int | None = None  # ``--jours``
     known_people: tuple[str, ...] = ()  # everyone with an open entry, before the filters
+    # ``person`` names several people (« Martin »: Mme MARTIN Sophie and M. MARTIN Paul)
+    ambiguous: tuple[str, ...] = ()
 
     @property
     def several(self) -> bool:
@@ -226,19 +228,6 @@ class FollowUp:
         )
 
 
-def last_news(entry: Entry, today: dt.date) -> dt.date | None:
-    """The last day the client heard from the school, as far as the register says: the latest
-    of the receipt, the acknowledgement, a date written in Suivi and the answer, not after
-    ``today`` (a date ahead is a plan or a typo, not news)."""
-    received = entry.received_on
-    dates = [received, entry.acknowledged_on, entry.answered_on]
-    if entry.follow_up:
-        year = entry.year or (received.year if received is not None else today.year)
-        dates.extend(dates_in_text(entry.follow_up, year))
-    past = [day for day in dates if day is not None and day <= today]
-    return max(past) if past else None
-
-
 def pending_steps(
     entry: Entry, deadlines: Deadlines, today: dt.date, inform_days: int | None = None
 ) -> list[tuple[Action, dt.date]]:
@@ -254,10 +243,11 @@ def pending_steps(
         step = answer(entry, deadlines, today)
         if step is not None and step.state in _TO_DO:
             steps.append((Action.ANSWER, step.deadline))
-        if inform_days is not None:
-            news = last_news(entry, today)
-            if news is not None:
-                steps.append((Action.INFORM, news + dt.timedelta(days=inform_days)))
+        received = entry.received_on
+        if inform_days is not None and received is not None:
+            # the check's own reckoning (client-sans-nouvelles): late here iff reported there
+            news = last_news(entry, received, today)
+            steps.append((Action.INFORM, news + dt.timedelta(days=inform_days)))
     if entry.due_on is not None:
         steps.append((Action.CLOSE, entry.due_on))
     return steps
@@ -283,6 +273,16 @@ def _wanted_key(person: str) -> str:
     return "" if key == _NO_OWNER_KEY else key
 
 
+def _matching_keys(wanted: str, keys: Iterable[str]) -> list[str]:
+    """The people ``--personne`` designates: the same name, else every name holding all its
+    words (« Martin », « Mme Martin » → « MARTIN Sophie »)."""
+    keys = list(keys)
+    if wanted in keys or not wanted:
+        return [wanted]
+    words = set(wanted.split())
+    return [key for key in keys if key and words <= set(key.split())]
+
+
 def follow_up(
     registers: Iterable[Register],
     today: dt.date,
@@ -292,8 +292,10 @@ def follow_up(
 ) -> FollowUp:
     """Everyone's pending steps at ``today`` in ``registers``.
 
-    ``person`` keeps one person (as ``people.person_key`` matches names; « Sans responsable »
-    keeps the entries without one); ``within`` keeps the steps due in at most that many days,
+    ``person`` keeps one person (as ``people.person_key`` matches names, or the only person
+    whose name holds all its words: « Martin » for « Mme MARTIN Sophie »; none, and
+    ``ambiguous`` set, when it names several; « Sans responsable » keeps the entries without
+    one); ``within`` keeps the steps due in at most that many days,
     and the late ones.
     """
     registers = list(registers)
@@ -320,13 +322,18 @@ def follow_up(
                     if counter is None:
                         counter = spellings[key] = Counter()
                     counter[display_name(owner)] += 1
-                if wanted is not None and key != wanted:
-                    continue
                 kept = found.setdefault(key, [])
                 for action, deadline in steps:
                     if limit is None or deadline <= limit:
                         kept.append((action, deadline, entry, source))
     names = {key: counter.most_common(1)[0][0] for key, counter in spellings.items()}
+    ambiguous: tuple[str, ...] = ()
+    if wanted is not None:
+        matching = _matching_keys(wanted, names)
+        if len(matching) > 1:
+            ambiguous = tuple(sorted((names[key] for key in matching), key=person_key))
+            matching = []
+        found = {key: found[key] for key in matching if key in found}
     source_rank = {id(source): n for n, source in enumerate(sources)}
     people: list[PersonReminders] = []
     for key, kept_steps in found.items():
@@ -348,6 +355,7 @@ def follow_up(
         person=person,
         within=within,
         known_people=tuple(known),
+        ambiguous=ambiguous,
     )
 
 
@@ -385,9 +393,17 @@ def text_lines(follow: FollowUp) -> list[str]:
 
 
 def _unknown_person(follow: FollowUp) -> str:
+    if follow.ambiguous:
+        return (
+            f"« {follow.person} » désigne plusieurs personnes : {', '.join(follow.ambiguous)}. "
+            "Précisez le nom (par exemple avec le prénom)."
+        )
     wanted = _wanted_key(follow.person or "")
-    known = {person_key(name) for name in follow.known_people}
-    if wanted and known and wanted not in known:
+    if (
+        wanted
+        and follow.known_people
+        and not _matching_keys(wanted, [person_key(name) for name in follow.known_people])
+    ):
         return (
             f"Personne ne s'appelle « {follow.person} » parmi les responsables des dossiers en "
             f"cours : {', '.join(follow.known_people)}."

@@ -255,9 +255,7 @@ class Settings:
     mediator_address: str | None = None
     mediator_website: str | None = None
     # The user's own header wordings declared in the sheet: normalised header → column.
-    header_aliases: Mapping[str, Column] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    header_aliases: Mapping[str, Column] = field(default_factory=lambda: MappingProxyType({}))
 
     #: Default of ``inform_days`` for the check when the sheet does not set it.
     DEFAULT_INFORM_DAYS = 30

@@ -121,9 +121,7 @@ def _judge(
     return Step(deadline, StepState.MISSED if deadline < today else StepState.PENDING)
 
 
-def _answer_evidence(
-    entry: Entry, today: dt.date
-) -> tuple[dt.date | None, Column | None, bool]:
+def _answer_evidence(entry: Entry, today: dt.date) -> tuple[dt.date | None, Column | None, bool]:
     """When the complaint counts as answered: Date de réponse, else the closing date."""
     answered = entry.answered_on
     if answered is not None and answered <= today:

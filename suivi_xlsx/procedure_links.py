@@ -24,8 +24,20 @@ NumberKey = tuple[int, int, int]
 
 # An order number inside free text: « suite FS 25.1601.007 », « réclamation n°25-1601-7 ».
 _NUMBER_IN_TEXT = re.compile(
-    r"(?<![0-9])[0-9]{2}(?:\s*[.\-/_]\s*|\s)[0-9]{1,8}(?:\s*[.\-/_]\s*|\s)[0-9]{1,9}(?![0-9])"
+    r"(?<![0-9])([0-9]{2})(?:\s*[.\-/_]\s*|\s)([0-9]{1,8})(?:\s*[.\-/_]\s*|\s)([0-9]{1,9})"
+    r"(?![0-9])"
 )
+
+
+def _is_date(day: str, month: str, year: str) -> bool:
+    """« 12/03/2025 », « 12.03.25 »: the three groups read as a date, not an order number
+    (an agency number is not a month, a sequence has three digits or more)."""
+    return (
+        len(month) <= 2
+        and 1 <= int(month) <= 12
+        and 1 <= int(day) <= 31
+        and (len(year) == 2 or (len(year) == 4 and year[:2] in ("19", "20")))
+    )
 
 
 def number_key(number: OrderNumber) -> NumberKey:
@@ -37,6 +49,8 @@ def numbers_in_text(text: str) -> list[OrderNumber]:
     """Every order number written in a free text, in order."""
     found: list[OrderNumber] = []
     for match in _NUMBER_IN_TEXT.finditer(text):
+        if _is_date(*match.groups()):
+            continue
         token = match.group(0)
         number = parse_order_number(token) or parse_loose_order_number(token)
         if number is not None:

@@ -16,11 +16,11 @@ import os
 import re
 import stat
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, islice, repeat, starmap
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .columns import (
     HEADER_SEARCH_ROWS,
@@ -371,7 +371,7 @@ def _read_entries(
     blank = (None,) * len(content)
     make = _make_entry
     entries: list[Entry] = []
-    continuations: list[tuple[int, dict[str, str]]] = []  # (Excel row, field → text)
+    continuations: list[tuple[int, Mapping[str, str]]] = []  # (Excel row, field → text)
     iterator = iter(rows)
     while chunk := list(islice(iterator, _CHUNK)):
         count = len(chunk)
@@ -414,7 +414,8 @@ def _read_entries(
             fields[position] = values
         if order_pos is not None:
             numbers: list[OrderNumber | None] = []
-            for i, text in enumerate(fields[order_pos]):  # type: ignore[arg-type]
+            order_texts = cast("list[str | None]", fields[order_pos])
+            for i, text in enumerate(order_texts):
                 number = parse_order_number(text) if text is not None else None
                 if number is None and text is not None:
                     number = parse_loose_order_number(text)
@@ -427,7 +428,7 @@ def _read_entries(
             mask[i] = True
         # Rows without a readable Date may be totals, notes or continuation rows.
         undated = (
-            [i for i, value in enumerate(fields[date_pos]) if value is None and mask[i]]  # type: ignore[arg-type]
+            [i for i, value in enumerate(fields[date_pos]) if value is None and mask[i]]
             if date_pos is not None
             else [i for i in range(count) if mask[i]]
         )
@@ -455,7 +456,7 @@ def _read_entries(
 
 
 def _attach_continuations(
-    entries: list[Entry], continuations: Sequence[tuple[int, dict[str, str]]]
+    entries: list[Entry], continuations: Sequence[tuple[int, Mapping[str, str]]]
 ) -> None:
     """Append each continuation row's text to the entry above it (a table pasted from Word
     splits one entry's long Suivi or Objet over several rows)."""
@@ -469,7 +470,7 @@ def _attach_continuations(
             field: f"{getattr(entry, field)}\n{text}" if getattr(entry, field) else text
             for field, text in texts.items()
         }
-        entries[index] = dataclasses.replace(entry, **joined)
+        entries[index] = dataclasses.replace(entry, **joined)  # type: ignore[arg-type]
 
 
 # --- sheets ---------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ register's usual rows cost nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from enum import Enum
 
@@ -105,9 +104,8 @@ def classify_row(
             return RowKind.TOTAL, _NO_EXTRA
         if label.startswith(_NOTE_STARTS) and len(filled) <= 2:
             return RowKind.NOTE, _NO_EXTRA
-    if not texts and not any(isinstance(v, dt.date | dt.datetime) for _, v in filled):
-        if all(_is_number(v) for _, v in filled):
-            return RowKind.TOTAL, _NO_EXTRA  # ``=SOMME(...)`` / ``=NBVAL(...)`` results only
+    if not texts and all(_is_number(v) for _, v in filled):
+        return RowKind.TOTAL, _NO_EXTRA  # ``=SOMME(...)`` / ``=NBVAL(...)`` results only
     by_position = {position: column for column, position in columns.items()}
     continued = {by_position.get(i) for i, _ in filled}
     if continued <= CONTINUED and len(texts) == len(filled):

@@ -296,6 +296,63 @@ def _files_text(files: Sequence[str]) -> str:
     return f"{len(files)} fichier{'s' if len(files) > 1 else ''} : {shown}"
 
 
+def ack_delay_text(stats: YearlyStats) -> str | None:
+    """The acknowledgement delay all the registers share (« 10 jours », « 5 jours
+    ouvrables »); ``None`` when their *Paramètres* differ."""
+    texts = {delays.ack_text for delays in stats.delays}
+    return texts.pop() if len(texts) == 1 else None
+
+
+def answer_delay_text(stats: YearlyStats) -> str | None:
+    """The answer delay all the registers share (« 2 mois »); ``None`` when they differ."""
+    texts = {delays.answer_text for delays in stats.delays}
+    return texts.pop() if len(texts) == 1 else None
+
+
+def within(text: str | None) -> str:
+    """« sous 10 jours », « sous 1 mois », or « dans le délai » (each register's own) when the
+    registers' delays differ."""
+    return f"sous {text}" if text is not None else "dans le délai"
+
+
+def _delays_note(stats: YearlyStats) -> str | None:
+    """Which delays each agency applies, when they differ from one another."""
+    if ack_delay_text(stats) is not None and answer_delay_text(stats) is not None:
+        return None
+    parts = [
+        f"{agency.label} : "
+        + " ; ".join(f"accusé {d.ack_text}, réponse {d.answer_text}" for d in agency.delays)
+        for agency in stats.agencies
+    ]
+    return "Délais de chaque registre (Paramètres) : " + " · ".join(parts) + "."
+
+
+_UNDATED_SHOWN = 12  # places of undated entries listed in the note
+
+
+def undated_text(stats: YearlyStats) -> str | None:
+    """The note about entries without a readable Date that may belong to the year: how many,
+    and where (sheet and rows, by file when several)."""
+    if not stats.undated:
+        return None
+    groups: dict[tuple[str, str], list[int]] = {}
+    for file, sheet, row in stats.undated_at[:_UNDATED_SHOWN]:
+        groups.setdefault((file, sheet), []).append(row)
+    several_files = len({file for file, _, _ in stats.undated_at}) > 1
+    places = []
+    for (file, sheet), rows in groups.items():
+        where = f"{file}, " if several_files else ""
+        noun = "ligne" if len(rows) == 1 else "lignes"
+        places.append(f"{where}feuille « {sheet} » {noun} {', '.join(map(str, rows))}")
+    more = "…" if len(stats.undated_at) > _UNDATED_SHOWN else ""
+    count = (
+        f"{stats.undated} entrées sans date lisible, non comptées"
+        if stats.undated > 1
+        else "1 entrée sans date lisible, non comptée"
+    )
+    return f"{count} : {' ; '.join(places)}{more} (voir suivi-check)."
+
+
 # --- Synthèse ------------------------------------------------------------------------------------
 
 Getter = Callable[[Figures], "float | int | None"]
@@ -313,6 +370,14 @@ def _share_measured(pick: Callable[[Figures], Share | None]) -> Getter:
     def get(figures: Figures) -> int | None:
         share = pick(figures)
         return share.measured if share is not None else None
+
+    return get
+
+
+def _share_count(pick: Callable[[Figures], Share | None], count: Callable[[Share], int]) -> Getter:
+    def get(figures: Figures) -> int | None:
+        share = pick(figures)
+        return count(share) if share is not None else None
 
     return get
 
@@ -366,9 +431,11 @@ def _overview_sheet(workbook: Any, sheet: Any, styles: _Styles, stats: YearlySta
         ("dont clôturées après l'échéance", lambda f: f.closed_late, styles.int_detail, True),
     ]
     row = _figure_rows(sheet, styles, row, f"Suivi au {fr_date(stats.today)}", rows, scopes)
+    ack_within = within(ack_delay_text(stats))
+    answer_within = within(answer_delay_text(stats))
     rows = [
         (
-            "Accusé de réception dans les 10 jours",
+            f"Accusé de réception {ack_within}",
             _share_ratio(lambda f: f.acknowledged),
             styles.pct,
             False,
@@ -379,10 +446,49 @@ def _overview_sheet(workbook: Any, sheet: Any, styles: _Styles, stats: YearlySta
             styles.int_detail,
             True,
         ),
-        ("Réponse dans les 2 mois", _share_ratio(lambda f: f.answered), styles.pct, False),
+        (
+            "dont accusé de réception après le délai",
+            _share_count(lambda f: f.acknowledged, lambda s: s.late),
+            styles.int_detail,
+            True,
+        ),
+        (
+            "dont sans accusé de réception daté, délai dépassé",
+            _share_count(lambda f: f.acknowledged, lambda s: s.not_done + s.undated),
+            styles.int_detail,
+            True,
+        ),
+        (f"Réponse {answer_within}", _share_ratio(lambda f: f.answered), styles.pct, False),
         ("réclamations mesurées", _share_measured(lambda f: f.answered), styles.int_detail, True),
+        (
+            "dont réponse après le délai",
+            _share_count(lambda f: f.answered, lambda s: s.late),
+            styles.int_detail,
+            True,
+        ),
+        (
+            "dont sans réponse datée, délai dépassé",
+            _share_count(lambda f: f.answered, lambda s: s.not_done + s.undated),
+            styles.int_detail,
+            True,
+        ),
     ]
     row = _figure_rows(sheet, styles, row, "Réclamations : délais réglementaires", rows, scopes)
+    rows = [
+        (
+            "Réclamations avec dysfonctionnement",
+            lambda f: f.dysfunctions,
+            styles.int,
+            False,
+        ),
+        (
+            "dont sans action corrective ni fiche PA",
+            lambda f: f.without_action,
+            styles.int_detail,
+            True,
+        ),
+    ]
+    row = _figure_rows(sheet, styles, row, "Réclamations : actions correctives", rows, scopes)
     rows = [
         ("Délai médian (jours)", lambda f: f.handling.median, styles.days, False),
         ("Délai moyen (jours)", lambda f: f.handling.mean, styles.days, False),
@@ -395,14 +501,20 @@ def _overview_sheet(workbook: Any, sheet: Any, styles: _Styles, stats: YearlySta
         "Accusé de réception : date d'AR ou de réponse.",
         "Réponse : date de réponse, sinon date de clôture.",
         "Réclamations dont le délai court encore : non mesurées.",
+        "Action corrective : dans la réclamation, ou fiche PA qui cite son numéro d'ordre.",
         "n.d. : non disponible (colonne absente ou rien à mesurer).",
     ]
-    if stats.undated:
+    if any(delays.working_days for delays in stats.delays):
         notes.append(
-            f"{stats.undated} entrées sans date lisible, non comptées (voir suivi-check)."
-            if stats.undated > 1
-            else "1 entrée sans date lisible, non comptée (voir suivi-check)."
+            "Jours ouvrables : du lundi au samedi, hors jours fériés ; un délai qui tombe un "
+            "jour non ouvrable passe au jour ouvrable suivant."
         )
+    delays_note = _delays_note(stats)
+    if delays_note is not None:
+        notes.append(delays_note)
+    undated = undated_text(stats)
+    if undated is not None:
+        notes.append(undated)
     for note in notes:
         sheet.write_string(row, 0, note, styles.note)
         row += 1
@@ -675,9 +787,10 @@ def _delays_sheet(workbook: Any, sheet: Any, styles: _Styles, stats: YearlyStats
     for column, text in enumerate(headers):
         sheet.write_string(row, column, text, styles.th_left if column == 0 else styles.th)
     row += 1
+    ack_text, answer_text = ack_delay_text(stats), answer_delay_text(stats)
     for label, share in (
-        ("Accusé de réception (10 jours)", total.acknowledged),
-        ("Réponse (2 mois)", total.answered),
+        (f"Accusé de réception ({ack_text or 'délai de chaque agence'})", total.acknowledged),
+        (f"Réponse ({answer_text or 'délai de chaque agence'})", total.answered),
     ):
         sheet.write_string(row, 0, label, styles.label)
         if share is None:
@@ -948,7 +1061,16 @@ def _open_sheet(sheet: Any, styles: _Styles, stats: YearlyStats) -> None:
 
 
 def _improvement_kind(item: Improvement) -> str:
-    return "Amélioration (PA)" if item.origin is Origin.PA else "Action corrective (FS)"
+    return "Amélioration (PA)" if item.origin is Origin.PA else "Réclamation (FS)"
+
+
+def _improvement_answer(item: Improvement) -> str | None:
+    """What answers a complaint's dysfunction, or what a PA answers."""
+    if item.origin is Origin.PA:
+        return "Réclamation " + ", ".join(item.linked) if item.linked else None
+    if item.missing_action:
+        return "Aucune action corrective ni fiche PA"
+    return "Fiche PA " + " ; ".join(item.linked) if item.linked else None
 
 
 def _improvements_sheet(sheet: Any, styles: _Styles, stats: YearlyStats) -> None:
@@ -963,6 +1085,7 @@ def _improvements_sheet(sheet: Any, styles: _Styles, stats: YearlyStats) -> None
         ("Objet", 30, lambda i: i.subject, "wrap"),
         ("Dysfonctionnements", 22, lambda i: i.dysfunctions, "wrap"),
         ("Action corrective", 30, lambda i: i.action, "wrap"),
+        ("Fiche PA / réclamation liée", 30, _improvement_answer, "wrap"),
         ("Suivi", 30, lambda i: i.follow_up, "wrap"),
         ("Personne chargée", 16, lambda i: i.owner, "text"),
         ("Échéance", 11, lambda i: i.due_on, "date"),
@@ -970,14 +1093,19 @@ def _improvements_sheet(sheet: Any, styles: _Styles, stats: YearlyStats) -> None
         ("Statut", 11, lambda i: None, "status"),
     ]
     done = sum(1 for item in items if item.status is Status.CLOSED)
-    item_late: Callable[[Any], bool] = lambda i: i.status is Status.OVERDUE  # noqa: E731
+    missing = stats.total.without_action
+    # Tinted: overdue, or a dysfunction nothing answers.
+    item_late: Callable[[Any], bool] = lambda i: (  # noqa: E731
+        i.status is Status.OVERDUE or i.missing_action
+    )
     item_status: Callable[[Any], Status] = lambda i: i.status  # noqa: E731
     _write_list(
         sheet,
         styles,
         f"Améliorations {stats.year}",
-        f"Décisions d'amélioration (PA) et actions correctives des réclamations : {len(items)}, "
-        f"dont {done} clôturée{'s' if done != 1 else ''}",
+        f"Décisions d'amélioration (PA), réclamations avec dysfonctionnement ou action "
+        f"corrective : {len(items)}, dont {done} clôturée{'s' if done != 1 else ''} ; "
+        f"{missing} dysfonctionnement{'s' if missing > 1 else ''} sans action corrective",
         columns,
         items,
         item_late,

@@ -281,9 +281,7 @@ _CONVERTIBLE = (
 )
 
 
-def _date_conversions(
-    entry: Entry, protected: Collection[tuple[int, int]]
-) -> Iterator[CellEdit]:
+def _date_conversions(entry: Entry, protected: Collection[tuple[int, int]]) -> Iterator[CellEdit]:
     """The dates typed as text in ``entry``'s date columns, as real dates (the reader read
     them unambiguously: jj/mm/aaaa and the other French forms)."""
     for column in _CONVERTIBLE:
@@ -404,9 +402,7 @@ def describe_plan(plan: UpdatePlan) -> list[str]:
         )
         for item in plan.uncoloured:
             lines.append(f"  {sheet_ref(item.sheet)}!{item.cell} : « {item.text} »")
-        lines.append(
-            "  Relancez avec --convertir-dates pour changer ces textes en vraies dates."
-        )
+        lines.append("  Relancez avec --convertir-dates pour changer ces textes en vraies dates.")
     if plan.skipped:
         lines.append("Lignes laissées telles quelles :")
         for skip in plan.skipped:

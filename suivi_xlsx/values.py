@@ -76,9 +76,7 @@ _TRAILING = " .;,:!"
 _DATE_IN_TEXT_RE = re.compile(
     r"(?<!\d)(?:\d{1,2}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*(?:\d{4}|\d{2}))?"
     r"|\d{4}-\d{1,2}-\d{1,2})(?!\d)"
-    r"|(?<!\d)\d{1,2}(?:er)?\s+(?:"
-    + "|".join(sorted(_MONTHS, key=len, reverse=True))
-    + r")\b",
+    r"|(?<!\d)\d{1,2}(?:er)?\s+(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 
@@ -163,7 +161,7 @@ def from_serial(serial: float, *, date1904: bool = False) -> dt.date:
 def to_date_1904(value: object) -> dt.date | None:
     """A date cell of a workbook saved in the 1904 date system (bare serial numbers)."""
     if type(value) is float or type(value) is int:
-        return from_serial(value, date1904=True)  # type: ignore[arg-type]
+        return from_serial(value, date1904=True)
     return to_date(value)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
 from enum import Enum
+from functools import lru_cache
 from types import MappingProxyType
 
 
@@ -244,9 +244,7 @@ CLOSED_WORDS_TYPED: tuple[str, ...] = (
 def is_open_word(text: str) -> bool:
     """« en cours », « non », « - », « voir mail »…: not done yet."""
     folded = fold(text)
-    return folded in OPEN_WORDS or (
-        folded.startswith(_OPEN_PREFIXES) and not is_closed_word(text)
-    )
+    return folded in OPEN_WORDS or (folded.startswith(_OPEN_PREFIXES) and not is_closed_word(text))
 
 
 def is_closed_word(text: str) -> bool:

@@ -64,6 +64,7 @@ def test_quick_run_prints_every_row_of_the_table(tmp_path: Path) -> None:
         ("suivi update", "100"),
         ("suivi update", "1 000"),
         ("suivi summary", "1 000"),
+        ("suivi relances", "1 000"),
         ("python -c 'import click'", "–"),
         ("suivi --help", "–"),
         ("suivi-check (20 lignes)", "–"),

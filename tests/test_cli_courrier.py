@@ -339,3 +339,12 @@ def test_libreoffice_converts_each_letter_to_pdf(
         assert number in words and "Claire Bernard" in words
         if kind == "reponse":
             assert "CNPM" in words
+
+
+def test_a_letter_open_in_word_is_not_replaced(register: Path, tmp_path: Path) -> None:
+    letter = tmp_path / "courrier-accuse-reception-26.1601.001.docx"
+    letter.write_bytes(b"ancien")
+    (tmp_path / f"~${letter.name[2:]}").write_bytes(b"owner")  # Word's owner file
+    code, _, err = run(str(register), "26.1601.001", "--type", "accuse-reception", "--force")
+    assert code == 1 and "ouvert dans Word" in err
+    assert letter.read_bytes() == b"ancien"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from suivi_xlsx.cli import group
 from suivi_xlsx.model import SEED_COLUMNS, Column
 
-from .workbooks import entry, make_register, make_workbook
+from .workbooks import entry, make_register, make_workbook, register_rows
 
 D = dt.date
 COLUMNS = [*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE, Column.CORRECTIVE_ACTIONS]
@@ -60,8 +60,9 @@ def test_writes_the_summary_and_prints_a_recap(
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "Bilan 2025 : 4 entrées (FS 2, QS 1, PA 1) ; au 01/06/2025, 2 en cours dont 1 en retard.",
-        "Réclamations : accusé de réception dans les délais 50 %, réponse dans les 2 mois 50 %.",
-        "1 entrée sans date lisible n'a pas été comptée (voir suivi-check).",
+        "Réclamations : accusé de réception sous 10 jours 50 %, réponse sous 2 mois 50 %.",
+        "1 entrée sans date lisible, non comptée : feuille « Registre » ligne 7 (voir "
+        "suivi-check).",
         "Bilan écrit : bilan-2025.xlsx",
     ]
     assert register.read_bytes() == before  # the register is only read
@@ -69,6 +70,27 @@ def test_writes_the_summary_and_prints_a_recap(
 
     ws = load_workbook(tmp_path / "bilan-2025.xlsx")["Synthèse"]
     assert [ws[f"B{row}"].value for row in range(6, 9)] == [2, 1, 1]
+
+
+def test_recap_follows_the_settings(tmp_path: Path) -> None:
+    rows = [entry(D(2025, 1, 10), number="25.1601.001", ack_date=D(2025, 1, 15))]
+    settings = [
+        ["Délai d'accusé de réception (jours)", 5],
+        ["Délai de réponse (mois)", 1],
+        ["Décompte des jours (accusé de réception)", "jours ouvrables"],
+    ]
+    path = make_workbook(
+        tmp_path / "registre.xlsx",
+        {"Registre": register_rows(rows, columns=COLUMNS), "Paramètres": settings},
+    )
+    code, out, _ = run_summary(
+        str(path), "--year", "2025", "--today", "2025-06-01", "-o", str(tmp_path / "b.xlsx")
+    )
+    assert code == 0
+    assert (
+        "Réclamations : accusé de réception sous 5 jours ouvrables 100 %, réponse sous 1 mois "
+        "0 %." in out.splitlines()
+    )
 
 
 def test_several_registers_one_per_agency(tmp_path: Path) -> None:

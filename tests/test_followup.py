@@ -15,7 +15,6 @@ from suivi_xlsx.followup import (
     Action,
     FollowUp,
     follow_up,
-    last_news,
     pending_steps,
     text_lines,
 )
@@ -170,8 +169,7 @@ def test_giving_news_counts_from_the_last_date_written_in_suivi() -> None:
         acknowledged_on=D(2026, 10, 5),
         follow_up="05/10 : AR envoyé ; 16/11 : appel de la cliente ; 12/12 : RDV prévu",
     )
-    # 12/12 is after the reference date: a plan, not news.
-    assert last_news(item, TODAY) == D(2026, 11, 16)
+    # 16/11 + 15 days; 12/12 is after the reference date: a plan, not news.
     assert (Action.INFORM, D(2026, 12, 1)) in steps(item, inform_days=15)
 
 
@@ -401,3 +399,20 @@ def test_sheet_names_are_valid_and_unique() -> None:
         assert len(name) <= 31
         assert not set(name) & set("[]:*?/\\")
     assert len({name.casefold() for name in names}) == len(names)
+
+
+def test_filter_by_part_of_a_name() -> None:
+    register = make_register_of(
+        make_entry(2, D(2026, 11, 20), owner="Mme MARTIN Sophie"),
+        make_entry(3, D(2026, 11, 20), owner="M. Martin Paul"),
+        make_entry(4, D(2026, 11, 20), owner="Mme Benali Nadia"),
+    )
+    only = follow_up([register], TODAY, person="mme benali")
+    assert [p.name for p in only.people] == ["Mme Benali Nadia"]
+    assert [p.name for p in follow_up([register], TODAY, person="Sophie").people] == [
+        "Mme MARTIN Sophie"
+    ]
+    both = follow_up([register], TODAY, person="Martin")
+    assert both.people == ()
+    assert both.ambiguous == ("M. Martin Paul", "Mme MARTIN Sophie")
+    assert "« Martin » désigne plusieurs personnes" in text_lines(both)[1]

@@ -8,7 +8,7 @@ that parses, and the file unchanged unless ``update`` said it wrote it. Each mut
 child process with a memory limit (``RLIMIT_AS``, where ``resource`` exists) and a generous
 timeout that only catches hangs and crashes: a Rust abort kills the child and fails the test.
 
-``SUIVI_FUZZ_CASES`` sets the number of mutants (default 90, well under a minute on two cores);
+``SUIVI_FUZZ_CASES`` sets the number of mutants (default 60, under a minute on two cores);
 ``SUIVI_FUZZ_SEED`` the seed.
 """
 
@@ -31,7 +31,7 @@ from .workbooks import entry, make_register
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
-CASES = int(os.environ.get("SUIVI_FUZZ_CASES", "90"))
+CASES = int(os.environ.get("SUIVI_FUZZ_CASES", "60"))
 SEED = int(os.environ.get("SUIVI_FUZZ_SEED", "20261203"))
 MEMORY_LIMIT = 3_000_000_000  # bytes of address space per child: far above a real run
 TIMEOUT_S = 120  # per mutant (four commands): only a hang gets near it

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
 from suivi_xlsx.errors import DamagedFileError, UnreadableFileError
+from suivi_xlsx.model import Column
 from suivi_xlsx.reader import check_file, load_register
 from suivi_xlsx.render import safe_text
 from suivi_xlsx.xlsx import guard
@@ -356,7 +357,7 @@ def test_safe_text_shows_controls_and_bidi_escaped() -> None:
     assert safe_text("Déjà\tvu\nligne") == "Déjà\tvu\nligne"  # tab, new line, accents kept
 
 
-def _xlsxwriter_register(path: Path, rows: list[dict[object, object]], sheet: str) -> Path:
+def _xlsxwriter_register(path: Path, rows: list[dict[Column, object]], sheet: str) -> Path:
     """Like ``make_register``, but written by xlsxwriter, which stores control characters as
     Excel does (``_x001B_``) where openpyxl refuses them."""
     import xlsxwriter
@@ -366,7 +367,7 @@ def _xlsxwriter_register(path: Path, rows: list[dict[object, object]], sheet: st
     book = xlsxwriter.Workbook(str(path))
     page = book.add_worksheet(sheet)
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
-    for r, values in enumerate(register_rows(rows)):  # type: ignore[arg-type]
+    for r, values in enumerate(register_rows(rows)):
         for c, value in enumerate(values):
             if isinstance(value, dt.date):
                 page.write_datetime(

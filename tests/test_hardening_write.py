@@ -157,9 +157,9 @@ def test_a_full_disk_changes_nothing_and_leaves_nothing(
         raise OSError(code, os.strerror(code))
 
     if where == "temp":
-        monkeypatch.setattr(write_module.os, "fsync", full)
+        monkeypatch.setattr(os, "fsync", full)
     else:
-        monkeypatch.setattr(write_module.shutil, "copy2", full)
+        monkeypatch.setattr(shutil, "copy2", full)
     exit_code, _out, err = update(path)
     assert exit_code == 1
     assert "Erreur : disque plein" in err and "n'a pas été modifié" in err

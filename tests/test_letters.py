@@ -403,3 +403,10 @@ def test_unusable_template_files(
     )
     with pytest.raises(TemplateError, match=expected):
         render_letter(letter, path)
+
+
+def test_the_readme_lists_every_placeholder() -> None:
+    readme = (REPOSITORY_DIR.parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Courriers : `suivi courrier`", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in PLACEHOLDERS if f"`{name}`" not in section]
+    assert missing == []

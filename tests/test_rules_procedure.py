@@ -205,7 +205,7 @@ def test_numbers_match_whatever_their_typing() -> None:
         "25.1601.007",
         "25.1601.008",
     ]
-    assert numbers_in_text("reçue le 12 mars, tél. 0612345678") == []
+    assert numbers_in_text("reçue le 12 mars, tél. 0612345678, le 12/03/2025, le 5.3.25") == []
     complaint = make_entry(2, origin=Origin.FS, number="25.1601.7")
     pa = make_entry(
         3, origin=Origin.PA, number="25.1601.020", follow_up="voir 25.1601.007 ; 25.1601.020"

@@ -83,8 +83,16 @@ def test_sheets_and_overview_values(tmp_path: Path) -> None:
     labels = {ws[f"A{row}"].value: ws[f"B{row}"] for row in range(11, ws.max_row + 1)}
     assert labels["En cours"].value == 4
     assert labels["dont en retard (échéance dépassée)"].value == 2
-    assert labels["Accusé de réception dans les 10 jours"].value == pytest.approx(1 / 3)
-    assert labels["Accusé de réception dans les 10 jours"].number_format == "0%"
+    assert labels["Accusé de réception sous 10 jours"].value == pytest.approx(1 / 3)
+    assert labels["Accusé de réception sous 10 jours"].number_format == "0%"
+    # The counts behind the percentages (row 3 answered after the 10 days, row 4 never).
+    assert labels["dont accusé de réception après le délai"].value == 1
+    assert labels["dont sans accusé de réception daté, délai dépassé"].value == 1
+    assert labels["Réponse sous 2 mois"].value == pytest.approx(2 / 3)
+    assert labels["dont réponse après le délai"].value == 0
+    assert labels["dont sans réponse datée, délai dépassé"].value == 1
+    assert labels["Réclamations avec dysfonctionnement"].value == 0
+    assert labels["dont sans action corrective ni fiche PA"].value == 0
     assert labels["Délai médian (jours)"].value == 30
     assert labels["Délai moyen (jours)"].value == pytest.approx(33.2)
     assert ws.freeze_panes == "A5"
@@ -138,11 +146,128 @@ def test_open_entries_sheet(tmp_path: Path) -> None:
 def test_improvements_sheet(tmp_path: Path) -> None:
     ws = load(write_summary(stats_2024(), tmp_path / "bilan.xlsx"))["Améliorations"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5, max_row=ws.max_row)]
-    assert [(r[0], r[5], r[10]) for r in rows] == [
-        ("Action corrective (FS)", "Rappel des horaires aux moniteurs", "Clôturée"),
-        ("Amélioration (PA)", None, "En retard"),
-        ("Amélioration (PA)", None, "Clôturée"),
+    assert [(r[0], r[5], r[6], r[11]) for r in rows] == [
+        ("Réclamation (FS)", "Rappel des horaires aux moniteurs", None, "Clôturée"),
+        ("Amélioration (PA)", None, None, "En retard"),
+        ("Amélioration (PA)", None, None, "Clôturée"),
     ]
+
+
+def test_improvements_answer_each_dysfunction(tmp_path: Path) -> None:
+    """Issue 10: for each complaint with a dysfunction, the PA entry or the corrective action
+    that answers it; a dysfunction nothing answers is said and tinted."""
+    from suivi_xlsx.model import Column
+
+    from .test_stats import FULL
+
+    columns = (*FULL, Column.DYSFUNCTIONS)
+    register = make_register(
+        [
+            make_entry(
+                2,
+                dt.date(2024, 2, 1),
+                number="24.1601.001",
+                columns=columns,
+                dysfunctions="Facture erronée",
+            ),
+            make_entry(
+                3,
+                dt.date(2024, 2, 2),
+                number="24.1601.002",
+                columns=columns,
+                dysfunctions="Moniteur absent",
+            ),
+            make_entry(
+                4,
+                dt.date(2024, 3, 1),
+                Origin.PA,
+                number="24.1601.003",
+                columns=columns,
+                subject="Contrôle des factures",
+                evidence="suite FS 24.1601.1",
+            ),
+        ]
+    )
+    stats = yearly_stats([register], 2024, TODAY)
+    out = write_summary(stats, tmp_path / "bilan.xlsx")
+    wb = load(out)
+    ws = wb["Améliorations"]
+    assert ws["G4"].value == "Fiche PA / réclamation liée"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5, max_row=ws.max_row)]
+    assert [(r[0], r[2].date(), r[4], r[6]) for r in rows] == [
+        (
+            "Réclamation (FS)",
+            dt.date(2024, 2, 1),
+            "Facture erronée",
+            "Fiche PA 24.1601.003 Contrôle des factures",
+        ),
+        (
+            "Réclamation (FS)",
+            dt.date(2024, 2, 2),
+            "Moniteur absent",
+            "Aucune action corrective ni fiche PA",
+        ),
+        ("Amélioration (PA)", dt.date(2024, 3, 1), None, "Réclamation 24.1601.001"),
+    ]
+    assert ws["A6"].fill.fgColor.rgb.endswith("FDE9E9")  # nothing answers row 3's dysfunction
+    assert not ws["A5"].fill.fgColor.rgb.endswith("FDE9E9")
+    assert "1 dysfonctionnement sans action corrective" in ws["A2"].value
+    synthese = wb["Synthèse"]
+    labels = {synthese[f"A{r}"].value: synthese[f"B{r}"].value for r in range(5, 60)}
+    assert labels["Réclamations avec dysfonctionnement"] == 2
+    assert labels["dont sans action corrective ni fiche PA"] == 1
+
+
+def _synthese_labels(path: Path) -> dict[str, object]:
+    ws = load(path)["Synthèse"]
+    return {str(ws[f"A{r}"].value): ws[f"B{r}"].value for r in range(5, 60) if ws[f"A{r}"].value}
+
+
+def test_labels_follow_the_settings(tmp_path: Path) -> None:
+    """Issue 9, item 5: « 5 jours ouvrables », « 1 mois » when Paramètres say so."""
+    from suivi_xlsx.model import Calendar
+
+    settings = RegisterSettings(ack_days=5, answer_months=1, calendar=Calendar.WORKING_DAYS)
+    register = make_register([make_entry(2, dt.date(2024, 1, 2))], settings=settings)
+    out = write_summary(yearly_stats([register], 2024, TODAY), tmp_path / "bilan.xlsx")
+    labels = _synthese_labels(out)
+    assert "Accusé de réception sous 5 jours ouvrables" in labels
+    assert "Réponse sous 1 mois" in labels
+    assert not any("10 jours" in label or "2 mois" in label for label in labels)
+    assert any(label.startswith("Jours ouvrables : du lundi au samedi") for label in labels)
+    delays = load(out)["Délais"]
+    names = {delays.cell(r, 1).value for r in range(1, 40)}
+    assert {"Accusé de réception (5 jours ouvrables)", "Réponse (1 mois)"} <= names
+
+
+def test_agencies_with_different_delays_get_a_neutral_label(tmp_path: Path) -> None:
+    lyon = make_register([make_entry(2, dt.date(2024, 1, 2), number="24.1601.001")], "lyon.xlsx")
+    annecy = make_register(
+        [make_entry(2, dt.date(2024, 1, 2), number="24.1602.001")],
+        "annecy.xlsx",
+        RegisterSettings(ack_days=5),
+    )
+    out = write_summary(yearly_stats([lyon, annecy], 2024, TODAY), tmp_path / "bilan.xlsx")
+    labels = _synthese_labels(out)
+    assert "Accusé de réception dans le délai" in labels
+    assert "Réponse sous 2 mois" in labels  # the same for both
+    assert (
+        "Délais de chaque registre (Paramètres) : Agence 1601 : accusé 10 jours, réponse 2 mois"
+        " · Agence 1602 : accusé 5 jours, réponse 2 mois." in labels
+    )
+
+
+def test_undated_entries_are_located(tmp_path: Path) -> None:
+    """Issue 9, item 7: the note says how many may belong to the year, and where."""
+    register = make_register(
+        [make_entry(2, dt.date(2024, 1, 2)), make_entry(3, None), make_entry(4, None, year=2023)]
+    )
+    stats = yearly_stats([register], 2024, TODAY)
+    assert summary_module.undated_text(stats) == (
+        "1 entrée sans date lisible, non comptée : feuille « Registre » ligne 3 (voir suivi-check)."
+    )
+    labels = _synthese_labels(write_summary(stats, tmp_path / "bilan.xlsx"))
+    assert summary_module.undated_text(stats) in labels
 
 
 def test_workbook_holds_its_charts(tmp_path: Path) -> None:

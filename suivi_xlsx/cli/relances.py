@@ -74,8 +74,9 @@ def _output(
     "person",
     metavar="NOM",
     default=None,
-    help="Ne garder qu'une personne (« Martin », « mme MARTIN » : même personne ; "
-    "« Sans responsable » : les dossiers sans personne chargée).",
+    help="Ne garder qu'une personne, quelle que soit l'écriture du nom (« mme MARTIN "
+    "Sophie », « Martin » s'il n'y a qu'une personne de ce nom ; « Sans responsable » : les "
+    "dossiers sans personne chargée).",
 )
 @click.option(
     "--jours",

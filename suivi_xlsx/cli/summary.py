@@ -88,17 +88,18 @@ def _recap(stats: YearlyStats) -> list[str]:
             + ", ".join(f"{a.label} ({a.figures.entries.total})" for a in stats.agencies)
             + "."
         )
+    from ..summary import ack_delay_text, answer_delay_text, undated_text, within
+
     if counts.fs:
+        # The delays the registers' Paramètres set (« dans le délai » when they differ).
         lines.append(
-            f"Réclamations : accusé de réception dans les délais {_percent(total.acknowledged)}, "
-            f"réponse dans les 2 mois {_percent(total.answered)}."
+            f"Réclamations : accusé de réception {within(ack_delay_text(stats))} "
+            f"{_percent(total.acknowledged)}, réponse {within(answer_delay_text(stats))} "
+            f"{_percent(total.answered)}."
         )
-    if stats.undated:
-        lines.append(
-            f"{stats.undated} entrées sans date lisible n'ont pas été comptées (voir suivi-check)."
-            if stats.undated > 1
-            else "1 entrée sans date lisible n'a pas été comptée (voir suivi-check)."
-        )
+    undated = undated_text(stats)
+    if undated is not None:
+        lines.append(undated)
     return lines
 
 

@@ -11,6 +11,7 @@ from .base import Context, rule
 
 __all__ = ["missing_redress", "redress_given"]
 
+
 @rule("voies-de-recours-manquantes")
 def missing_redress(ctx: Context) -> Iterator[Finding]:
     """A complaint rejected in whole or in part without means of redress recorded. Points at

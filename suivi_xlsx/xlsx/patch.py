@@ -137,7 +137,10 @@ class SheetText:
         self._indexed = index_rows
         self.last_found_end: int | None = None  # where ``find_cell``'s last direct hit ended
         self._col_styles: list[tuple[int, int, int]] | None = None  # (min, max, style)
-        self._referenced: bool | None = None
+        self._cell_open = f"<{self.prefix}c"
+        self._cell_ref_re = re.compile(
+            rf"<{re.escape(self.prefix)}c\b[^>]*?\sr\s*=\s*[\"']\s*\$?([A-Za-z]{{1,3}})"
+        )
         if index_rows:
             self._index_rows()
 
@@ -270,6 +273,8 @@ class SheetText:
                         f"<{self.prefix}c{match.group(1)}{closing}",
                         match.group(3) or "",
                     )
+            elif self.row_referenced(row):
+                return None
         return next((c for c in self.cells(row) if c.column == column), None)
 
     def neighbour_style(self, number: int, column: int, lowest: int) -> int | None:
@@ -302,9 +307,9 @@ class SheetText:
                 if lo and hi and style and lo.isdigit() and hi.isdigit() and style.isdigit():
                     ranges.append((int(lo), int(hi), int(style)))
             self._col_styles = ranges
-        for lo, hi, style in self._col_styles:
-            if lo <= column + 1 <= hi:
-                return style
+        for first, last, number in self._col_styles:
+            if first <= column + 1 <= last:
+                return number
         return None
 
     def style_in_row(self, index: int, column: int) -> int:
@@ -321,19 +326,37 @@ class SheetText:
             if lt >= 0 and gt >= 0:
                 s = get_attr(text[lt : gt + 1], "s")
                 return int(s) if s is not None and s.strip().isdigit() else 0
-        if self._all_cells_referenced():
+        # As many ``r="`` as cells plus the row's own: every cell carries its reference
+        # (what Excel writes), so one not found that way is absent.
+        if text.count(self._cell_open, start, end) == text.count(' r="', start, end) - 1:
             return _NO_CELL
         found = self.cell_in(self.row_at(index), column)
         return _NO_CELL if found is None else (found.style or 0)
 
-    def _all_cells_referenced(self) -> bool:
-        """Every ``<c>`` carries its ``r`` (what Excel writes): a cell not found by its
-        reference is then absent. One pass over the sheet, the first time it is asked."""
-        if self._referenced is None:
-            p = re.escape(self.prefix)
-            bare = re.compile(rf"<{p}c(?=[\s/>])(?![^>]*?\sr\s*=)")
-            self._referenced = bare.search(self.text, *self._content) is None
-        return self._referenced
+    def row_referenced(self, row: Row) -> bool:
+        """Every cell of ``row`` carries its ``r="…"`` reference: cells can then be found by
+        reference alone, without reading the whole row."""
+        if row.self_closing:
+            return True
+        end = self._row_end(row)
+        count = self.text.count
+        return count(self._cell_open, row.head_end, end) == count(' r="', row.head_end, end)
+
+    def insert_position(self, row: Row, column: int) -> int:
+        """Where a new cell of ``column`` goes in ``row`` (an offset in its inner text): before
+        the first cell of a later column, else after the last cell. For a ``row_referenced``
+        row, without building its cells."""
+        end = self._row_end(row)
+        inner_end = end if row.self_closing else end - len(self._row_close)
+        last = -1
+        for match in self._cell_ref_re.finditer(self.text, row.head_end, inner_end):
+            if _letters_index(match.group(1).upper()) > column:
+                return match.start() - row.head_end
+            last = match.start()
+        if last < 0:
+            return 0
+        cell = self._cell_re.match(self.text, last)
+        return (cell.end() if cell is not None else inner_end) - row.head_end
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.codec)
@@ -495,13 +518,18 @@ def patch_sheet(
             pos = sheet.starts[i] if i < len(sheet.starts) else sheet.content_end
             inserts.setdefault(pos, []).append(f'<{prefix}row r="{number}">{cells}</{prefix}row>')
             continue
-        row_cells = sheet.cells(row)
+        # Rows whose cells all carry their reference (Excel's) are patched without building
+        # every cell: the cost follows the edits, not the row's width.
+        row_cells = None if sheet.row_referenced(row) else sheet.cells(row)
         end = sheet._row_end(row)
         inner_end = end if row.self_closing else end - len(sheet._row_close)
         inner = text[row.head_end : inner_end]
         pieces: list[tuple[int, int, str]] = []
         for edit in row_edits:
-            existing = next((c for c in row_cells if c.column == edit.column), None)
+            if row_cells is None:
+                existing = sheet.cell_in(row, edit.column)
+            else:
+                existing = next((c for c in row_cells if c.column == edit.column), None)
             # A date typed as text is replaced only while the cell still holds text (the run
             # also refuses a file changed since it was read); any other cell must be empty.
             if edit.replaces is not None and (existing is None or not existing.is_text()):
@@ -517,6 +545,9 @@ def patch_sheet(
             new = _value_cell(prefix, edit, style_for(edit, existing), date1904)
             if existing is not None:
                 pieces.append((existing.start, existing.end, new))
+            elif row_cells is None:
+                pos = sheet.insert_position(row, edit.column)
+                pieces.append((pos, pos, new))
             else:
                 after = next((c for c in row_cells if c.column > edit.column), None)
                 if after is not None:

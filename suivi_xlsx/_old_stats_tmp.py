@@ -1,0 +1,634 @@
+"""Yearly figures of one or several registers: every number of the annual summary (bilan).
+
+Pure: reads ``Register`` objects, returns frozen dataclasses. ``to_frames`` gives the same figures
+as pandas DataFrames for scripts (pandas is imported there only).
+
+Scope: the entries whose *Date* falls in the year. Entries with no readable Date cannot be placed
+in a year; they are left out and counted (``undated``). An entry is open at the reference date
+``today`` when it has no closing date or was closed after ``today``; it is overdue when it is open
+and its due date is before ``today`` (due today is not late).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from enum import Enum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from . import deadlines
+from .deadlines import Deadlines
+from .model import Column, Entry, Origin, Register
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ORIGINS: tuple[Origin, ...] = (Origin.FS, Origin.QS, Origin.PA)
+
+
+class Status(Enum):
+    """Where an entry stands at the reference date. The values are what users see."""
+
+    OPEN = "en cours"
+    OVERDUE = "en retard"
+    CLOSED = "clôturée"
+
+
+@dataclass(frozen=True, slots=True)
+class OriginCounts:
+    """How many entries of each origin; ``other`` = origin empty or unreadable."""
+
+    fs: int = 0
+    qs: int = 0
+    pa: int = 0
+    other: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.fs + self.qs + self.pa + self.other
+
+    def of(self, origin: Origin | None) -> int:
+        if origin is Origin.FS:
+            return self.fs
+        if origin is Origin.QS:
+            return self.qs
+        if origin is Origin.PA:
+            return self.pa
+        return self.other
+
+    def __add__(self, other: OriginCounts) -> OriginCounts:
+        return OriginCounts(
+            self.fs + other.fs, self.qs + other.qs, self.pa + other.pa, self.other + other.other
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A regulatory delay for complaints: how many met it among those it can be judged on.
+
+    ``pending`` entries are neither handled nor late yet (their deadline is still ahead): they
+    are left out of the share.
+    """
+
+    met: int
+    measured: int
+    pending: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.measured - self.met
+
+    @property
+    def ratio(self) -> float | None:
+        """``met / measured`` (0–1), ``None`` when nothing could be measured."""
+        return self.met / self.measured if self.measured else None
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    """Handling times in days (closing date − Date) of closed entries."""
+
+    count: int = 0
+    median: float | None = None
+    mean: float | None = None
+    longest: int | None = None
+
+    @classmethod
+    def of(cls, days: Sequence[int]) -> Durations:
+        if not days:
+            return cls()
+        return cls(len(days), float(statistics.median(days)), statistics.fmean(days), max(days))
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerFigures:
+    """One person in charge: handling times of what they closed, what they still hold."""
+
+    owner: str | None  # None: no owner recorded
+    handling: Durations
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Every figure of one scope (one agency, or all of them) for the year."""
+
+    entries: OriginCounts
+    open: int
+    closed: int
+    overdue: int  # open, due date before the reference date
+    closed_late: int  # closed after the due date
+    acknowledged: Share | None  # FS acknowledged (or answered) within the ack delay
+    answered: Share | None  # FS answered within the answer delay
+    handling: Durations
+    handling_by_origin: Mapping[Origin, Durations]
+    by_owner: tuple[OwnerFigures, ...]  # by owner name, "no owner" last
+    monthly: tuple[OriginCounts, ...]  # 12 months, January first
+    previous_monthly: tuple[OriginCounts, ...] | None  # the year before, when held
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyStats:
+    """The figures of one agency (one or several files resolved to the same agency)."""
+
+    agency: str  # agency number, else the file name
+    files: tuple[str, ...]
+    figures: Figures
+    undated: int  # entries with no readable Date, left out
+
+    @property
+    def label(self) -> str:
+        """« Agence 1601 » for an agency number, the name itself otherwise."""
+        return f"Agence {self.agency}" if self.agency.isdigit() else self.agency
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """An entry of the year still open at the reference date."""
+
+    agency: str
+    sheet: str
+    row: int
+    order_number: str | None
+    received_on: dt.date
+    origin: Origin | None
+    issuer: str | None
+    subject: str | None
+    owner: str | None
+    due_on: dt.date | None
+    days_open: int  # reference date − Date
+    days_late: int | None  # reference date − due date, when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_late is not None
+
+    @property
+    def status(self) -> Status:
+        return Status.OVERDUE if self.overdue else Status.OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class Improvement:
+    """An improvement decision (PA entry) or the corrective action recorded on a complaint."""
+
+    agency: str
+    sheet: str
+    row: int
+    order_number: str | None
+    origin: Origin  # PA, or FS for a complaint's corrective action
+    received_on: dt.date
+    subject: str | None
+    dysfunctions: str | None
+    action: str | None  # the corrective action recorded (PA: often empty, the subject says it)
+    follow_up: str | None
+    owner: str | None
+    due_on: dt.date | None
+    closed_on: dt.date | None
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class YearlyStats:
+    """The annual summary's figures: consolidated, per agency, and the lists behind them."""
+
+    year: int
+    today: dt.date  # the reference date for open / overdue
+    total: Figures
+    agencies: tuple[AgencyStats, ...]  # in the order their files were given
+    open_entries: tuple[OpenItem, ...]  # oldest first
+    improvements: tuple[Improvement, ...]  # by Date
+    undated: int  # entries with no readable Date, left out
+    files: tuple[str, ...]  # file names read
+    years: tuple[int, ...]  # every year with dated entries in the registers
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total.entries.total == 0
+
+
+def register_agency(register: Register, fallback: str = "Registre") -> str:
+    """The agency a register belongs to: the agency most of its order numbers carry, else its
+    parameters sheet's agency number, else its file name."""
+    agencies = Counter(
+        entry.order_number.agency for entry in register.entries if entry.order_number is not None
+    )
+    if agencies:
+        return agencies.most_common(1)[0][0]
+    if register.settings.agency:
+        return register.settings.agency
+    if register.path is not None:
+        return register.path.stem
+    return fallback
+
+
+def is_open_at(entry: Entry, today: dt.date) -> bool:
+    """Open at ``today``: no closing date, or closed after ``today``. An unreadable closing
+    date counts as closed, as ``Entry.is_open`` says."""
+    if entry.closed_on is None:
+        return entry.is_open
+    return entry.closed_on > today
+
+
+def status_at(entry: Entry, today: dt.date) -> Status:
+    if not is_open_at(entry, today):
+        return Status.CLOSED
+    if entry.due_on is not None and deadlines.is_past(entry.due_on, today):
+        return Status.OVERDUE
+    return Status.OPEN
+
+
+def _judge(done: dt.date | None, deadline: dt.date, today: dt.date) -> int:
+    """0: done in time; 1: late (done late, or not done and the deadline has passed);
+    2: not done yet and still in time (pending)."""
+    if done is not None and done <= today:
+        return 0 if done <= deadline else 1
+    return 1 if deadlines.is_past(deadline, today) else 2
+
+
+def _normalise_owner(name: str | None) -> str | None:
+    if name is None:
+        return None
+    return " ".join(name.split()) or None
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+# Origins as list indices: enum hashing is slow on 100k rows, identity tests are not.
+_OTHER = 3
+
+
+def _slot(origin: Origin | None) -> int:
+    if origin is Origin.FS:
+        return 0
+    if origin is Origin.QS:
+        return 1
+    if origin is Origin.PA:
+        return 2
+    return _OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class _SheetColumns:
+    """What a sheet's columns allow for complaints (computed once per sheet)."""
+
+    ack: bool  # an AR or an answer date column: the 10-day delay can be judged
+    answer_date: bool  # a Date de réponse column (else the closing date stands for it)
+    answer: bool  # an answer or closing date column: the 2-month delay can be judged
+
+    @classmethod
+    def of(cls, columns: Mapping[Column, int]) -> _SheetColumns:
+        answer_date = Column.ANSWER_DATE in columns
+        return cls(
+            ack=answer_date or Column.ACK_DATE in columns,
+            answer_date=answer_date,
+            answer=answer_date or Column.CLOSED_ON in columns,
+        )
+
+
+class _Tally:
+    """Accumulates one scope's figures in a single pass over its entries."""
+
+    def __init__(self) -> None:
+        self.by_origin = [0, 0, 0, 0]
+        self.monthly = [[0, 0, 0, 0] for _ in range(12)]
+        self.previous = [[0, 0, 0, 0] for _ in range(12)]
+        self.has_previous = False
+        self.open = 0
+        self.overdue = 0
+        self.closed_late = 0
+        self.days: list[list[int]] = [[], [], [], []]  # by origin slot
+        self.owner_days: dict[str | None, list[int]] = {}
+        self.owner_open: dict[str | None, int] = {}
+        self.owner_overdue: dict[str | None, int] = {}
+        self.ack_columns = False
+        self.answer_columns = False
+        self.ack = [0, 0, 0]  # met, missed, pending
+        self.answer = [0, 0, 0]
+
+    def add(
+        self,
+        entry: Entry,
+        received: dt.date,
+        owner: str | None,
+        columns: _SheetColumns,
+        rules: Deadlines,
+        today: dt.date,
+    ) -> None:
+        slot = _slot(entry.origin)
+        self.by_origin[slot] += 1
+        self.monthly[received.month - 1][slot] += 1
+        days = self.owner_days.get(owner)
+        if days is None:
+            days = self.owner_days[owner] = []
+        closed = entry.closed_on
+        due = entry.due_on
+        if (closed is not None and closed <= today) or (closed is None and not entry.is_open):
+            if closed is not None:
+                if closed >= received:
+                    elapsed = (closed - received).days
+                    self.days[slot].append(elapsed)
+                    days.append(elapsed)
+                if due is not None and closed > due:
+                    self.closed_late += 1
+        else:
+            self.open += 1
+            self.owner_open[owner] = self.owner_open.get(owner, 0) + 1
+            if due is not None and deadlines.is_past(due, today):
+                self.overdue += 1
+                self.owner_overdue[owner] = self.owner_overdue.get(owner, 0) + 1
+        if slot == 0:
+            answered = entry.answered_on if columns.answer_date else closed
+            if columns.ack:
+                self.ack_columns = True
+                # An answer sent within the delay is an acknowledgement too (the seed:
+                # « accuser réception … ou y répondre immédiatement »).
+                done = entry.acknowledged_on
+                if answered is not None and (done is None or answered < done):
+                    done = answered
+                self.ack[_judge(done, rules.ack_deadline(received), today)] += 1
+            if columns.answer:
+                self.answer_columns = True
+                self.answer[_judge(answered, rules.answer_deadline(received), today)] += 1
+
+    def add_previous(self, entry: Entry, received: dt.date) -> None:
+        self.has_previous = True
+        self.previous[received.month - 1][_slot(entry.origin)] += 1
+
+    def merge(self, other: _Tally) -> None:
+        """Add another scope's tallies (the consolidated view of several agencies)."""
+        for mine, theirs in (
+            (self.by_origin, other.by_origin),
+            (self.ack, other.ack),
+            (self.answer, other.answer),
+            *zip(self.monthly, other.monthly, strict=True),
+            *zip(self.previous, other.previous, strict=True),
+        ):
+            for index, value in enumerate(theirs):
+                mine[index] += value
+        self.has_previous |= other.has_previous
+        self.open += other.open
+        self.overdue += other.overdue
+        self.closed_late += other.closed_late
+        for slot, days in enumerate(other.days):
+            self.days[slot].extend(days)
+        for owner, days in other.owner_days.items():
+            self.owner_days.setdefault(owner, []).extend(days)
+        for mine_count, theirs_count in (
+            (self.owner_open, other.owner_open),
+            (self.owner_overdue, other.owner_overdue),
+        ):
+            for owner, count in theirs_count.items():
+                mine_count[owner] = mine_count.get(owner, 0) + count
+        self.ack_columns |= other.ack_columns
+        self.answer_columns |= other.answer_columns
+
+    def figures(self) -> Figures:
+        total = _counts(self.by_origin)
+        owners = sorted(self.owner_days, key=lambda name: (name is None, (name or "").casefold()))
+        return Figures(
+            entries=total,
+            open=self.open,
+            closed=total.total - self.open,
+            overdue=self.overdue,
+            closed_late=self.closed_late,
+            acknowledged=_share(self.ack) if self.ack_columns else None,
+            answered=_share(self.answer) if self.answer_columns else None,
+            handling=Durations.of([d for days in self.days for d in days]),
+            handling_by_origin=MappingProxyType(
+                {origin: Durations.of(self.days[_slot(origin)]) for origin in ORIGINS}
+            ),
+            by_owner=tuple(
+                OwnerFigures(
+                    owner,
+                    Durations.of(self.owner_days[owner]),
+                    self.owner_open.get(owner, 0),
+                    self.owner_overdue.get(owner, 0),
+                )
+                for owner in owners
+            ),
+            monthly=tuple(_counts(month) for month in self.monthly),
+            previous_monthly=(
+                tuple(_counts(month) for month in self.previous) if self.has_previous else None
+            ),
+        )
+
+
+def _counts(slots: Sequence[int]) -> OriginCounts:
+    return OriginCounts(fs=slots[0], qs=slots[1], pa=slots[2], other=slots[3])
+
+
+def _share(judged: Sequence[int]) -> Share:
+    return Share(met=judged[0], measured=judged[0] + judged[1], pending=judged[2])
+
+
+def _open_item(
+    entry: Entry, received: dt.date, owner: str | None, agency: str, today: dt.date
+) -> OpenItem:
+    due = entry.due_on
+    late = due is not None and deadlines.is_past(due, today)
+    return OpenItem(
+        agency=agency,
+        sheet=entry.sheet,
+        row=entry.row,
+        order_number=entry.order_text,
+        received_on=received,
+        origin=entry.origin,
+        issuer=entry.issuer,
+        subject=entry.subject,
+        owner=owner,
+        due_on=due,
+        days_open=(today - received).days,
+        days_late=(today - due).days if late and due is not None else None,
+    )
+
+
+def _improvement(
+    entry: Entry, received: dt.date, owner: str | None, agency: str, today: dt.date
+) -> Improvement:
+    assert entry.origin is not None
+    return Improvement(
+        agency=agency,
+        sheet=entry.sheet,
+        row=entry.row,
+        order_number=entry.order_text,
+        origin=entry.origin,
+        received_on=received,
+        subject=entry.subject,
+        dysfunctions=_clean(entry.dysfunctions),
+        action=_clean(entry.corrective_actions),
+        follow_up=_clean(entry.follow_up),
+        owner=owner,
+        due_on=entry.due_on,
+        closed_on=entry.closed_on,
+        status=status_at(entry, today),
+    )
+
+
+def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> YearlyStats:
+    """The figures of ``year`` over ``registers`` (one per agency, or several files of one),
+    open / overdue judged at ``today``."""
+    by_agency: dict[str, tuple[_Tally, list[str], list[int]]] = {}
+    open_items: list[OpenItem] = []
+    improvements: list[Improvement] = []
+    years: set[int] = set()
+    files: list[str] = []
+    undated = 0
+    owners: dict[str | None, str | None] = {}  # as typed → normalised (few distinct names)
+    sheet_columns: dict[int, _SheetColumns] = {}
+    for index, register in enumerate(registers, start=1):
+        agency = register_agency(register, fallback=f"Registre {index}")
+        name = register.path.name if register.path is not None else agency
+        files.append(name)
+        tally, agency_files, agency_undated = by_agency.setdefault(agency, (_Tally(), [], [0]))
+        agency_files.append(name)
+        rules = Deadlines.from_settings(register.settings)
+        for sheet in register.sheets:
+            for entry in sheet.entries:
+                received = entry.received_on
+                if received is None:
+                    undated += 1
+                    agency_undated[0] += 1
+                    continue
+                entry_year = received.year
+                years.add(entry_year)
+                if entry_year != year:
+                    if entry_year == year - 1:
+                        tally.add_previous(entry, received)
+                    continue
+                columns = sheet_columns.get(id(entry.columns))
+                if columns is None:
+                    columns = sheet_columns[id(entry.columns)] = _SheetColumns.of(entry.columns)
+                raw_owner = entry.owner
+                if raw_owner in owners:
+                    owner = owners[raw_owner]
+                else:
+                    owner = owners[raw_owner] = _normalise_owner(raw_owner)
+                tally.add(entry, received, owner, columns, rules, today)
+                if is_open_at(entry, today):
+                    open_items.append(_open_item(entry, received, owner, agency, today))
+                origin = entry.origin
+                if origin is Origin.PA or (
+                    origin is Origin.FS and _clean(entry.corrective_actions) is not None
+                ):
+                    improvements.append(_improvement(entry, received, owner, agency, today))
+    if len(by_agency) == 1:
+        total = next(iter(by_agency.values()))[0]
+    else:
+        total = _Tally()
+        for tally, _, _ in by_agency.values():
+            total.merge(tally)
+    open_items.sort(key=lambda item: item.received_on)  # stable: file then row order on ties
+    improvements.sort(key=lambda item: item.received_on)
+    return YearlyStats(
+        year=year,
+        today=today,
+        total=total.figures(),
+        agencies=tuple(
+            AgencyStats(agency, tuple(names), tally.figures(), count[0])
+            for agency, (tally, names, count) in by_agency.items()
+        ),
+        open_entries=tuple(open_items),
+        improvements=tuple(improvements),
+        undated=undated,
+        files=tuple(files),
+        years=tuple(sorted(years)),
+    )
+
+
+# --- pandas, for scripts ------------------------------------------------------------------------
+
+
+def _row(item: object, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for f in fields(item):  # type: ignore[arg-type]
+        value = getattr(item, f.name)
+        row[f.name] = value.value if isinstance(value, Enum) else value
+    row.update(extra or {})
+    return row
+
+
+def _overview(scope: str, figures: Figures) -> dict[str, Any]:
+    ack, answer = figures.acknowledged, figures.answered
+    return {
+        "scope": scope,
+        "fs": figures.entries.fs,
+        "qs": figures.entries.qs,
+        "pa": figures.entries.pa,
+        "other": figures.entries.other,
+        "total": figures.entries.total,
+        "open": figures.open,
+        "closed": figures.closed,
+        "overdue": figures.overdue,
+        "closed_late": figures.closed_late,
+        "ack_met": ack.met if ack else None,
+        "ack_measured": ack.measured if ack else None,
+        "ack_share": ack.ratio if ack else None,
+        "answer_met": answer.met if answer else None,
+        "answer_measured": answer.measured if answer else None,
+        "answer_share": answer.ratio if answer else None,
+        "handling_median": figures.handling.median,
+        "handling_mean": figures.handling.mean,
+    }
+
+
+def _scopes(stats: YearlyStats) -> Iterable[tuple[str, Figures]]:
+    yield "total", stats.total
+    if len(stats.agencies) > 1:
+        for agency in stats.agencies:
+            yield agency.agency, agency.figures
+
+
+def to_frames(stats: YearlyStats) -> dict[str, pd.DataFrame]:
+    """The figures as DataFrames: ``overview`` (one row per scope: ``total`` then each agency
+    when several), ``monthly``, ``handling_by_origin``, ``handling_by_owner``, ``open_entries``,
+    ``improvements``."""
+    import pandas as pd
+
+    scopes = list(_scopes(stats))
+    monthly = [
+        {"scope": scope, "year": year, "month": month, **_row(counts), "total": counts.total}
+        for scope, figures in scopes
+        for year, months in (
+            (stats.year, figures.monthly),
+            (stats.year - 1, figures.previous_monthly),
+        )
+        if months is not None
+        for month, counts in enumerate(months, start=1)
+    ]
+    by_origin = [
+        {"scope": scope, "origin": origin.value, **_row(durations)}
+        for scope, figures in scopes
+        for origin, durations in figures.handling_by_origin.items()
+    ]
+    by_owner = [
+        {
+            "scope": scope,
+            "owner": owner.owner,
+            **_row(owner.handling),
+            "open": owner.open,
+            "overdue": owner.overdue,
+        }
+        for scope, figures in scopes
+        for owner in figures.by_owner
+    ]
+    return {
+        "overview": pd.DataFrame([_overview(scope, figures) for scope, figures in scopes]),
+        "monthly": pd.DataFrame(monthly),
+        "handling_by_origin": pd.DataFrame(by_origin),
+        "handling_by_owner": pd.DataFrame(by_owner),
+        "open_entries": pd.DataFrame(
+            [_row(item, {"status": item.status.value}) for item in stats.open_entries]
+        ),
+        "improvements": pd.DataFrame([_row(item) for item in stats.improvements]),
+    }

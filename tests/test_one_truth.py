@@ -1,0 +1,199 @@
+"""One truth: ``suivi update``, the check and the summary decide the same way.
+
+A property test generates registers (open, closed, late, words and text dates in date columns,
+missing numbers, both day counts, both date systems), runs the update planner and writer, then
+the check and the summary on the written file, and asserts that they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from suivi_xlsx.deadlines import Deadlines
+from suivi_xlsx.model import Column
+from suivi_xlsx.procedure import complaint_due_date, is_overdue
+from suivi_xlsx.reader import load_register
+from suivi_xlsx.rules import CheckOptions, check_register
+from suivi_xlsx.stats import yearly_stats
+from suivi_xlsx.update import plan_update
+from suivi_xlsx.xlsx.write import apply_update
+
+D = dt.date
+HEADER = [
+    "Année",
+    "Date",
+    "NOM Prénom Emetteur",
+    "Numéro d'ordre",
+    "Origine",
+    "Objet",
+    "Justificatif n°",
+    "Suivi",
+    "Personne chargée du dossier",
+    "Date d'échéance",
+    "Date de clôture",
+    "Date accusé de réception",
+    "Date de réponse",
+]
+NUMBER_CODES = {
+    "numero-manquant",
+    "numero-invalide",
+    "numero-a-corriger",
+    "numero-duplique",
+    "numero-annee",
+    "numero-sequence",
+}
+
+days = st.integers(0, 700).map(lambda n: D(2024, 1, 1) + dt.timedelta(days=n))
+closing = st.one_of(
+    st.none(),
+    st.integers(0, 120),  # days after receipt
+    st.sampled_from(["en cours", "clôturé", "?", "voir mail"]),
+)
+row_strategy = st.fixed_dictionaries(
+    {
+        "received": days,
+        "as_text": st.booleans(),
+        "origin": st.sampled_from(["FS", "FS", "QS", "PA", "Réclamation"]),
+        "numbered": st.booleans(),
+        "due": st.one_of(st.none(), st.integers(-10, 90)),
+        "due_as_text": st.booleans(),
+        "closed": closing,
+        "ack": st.one_of(st.none(), st.integers(0, 30)),
+        "answer": st.one_of(st.none(), st.integers(0, 90)),
+    }
+)
+
+
+def fr(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def write_register(
+    path: Path, rows: list[dict[str, object]], *, working_days: bool, date1904: bool
+) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": date1904})
+    ws = wb.add_worksheet("Registre")
+    fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    ws.write_row(0, 0, HEADER)
+    counters: dict[int, int] = {}
+    for r, row in enumerate(rows, start=1):
+        received = row["received"]
+        assert isinstance(received, dt.date)
+
+        def put(column: int, day: dt.date, as_text: bool, r: int = r) -> None:
+            if as_text:
+                ws.write_string(r, column, fr(day))
+            else:
+                ws.write_datetime(r, column, dt.datetime.combine(day, dt.time()), fmt)
+
+        put(1, received, bool(row["as_text"]))
+        ws.write_string(r, 2, f"CLIENT {r}")
+        if row["numbered"]:
+            seq = counters[received.year] = counters.get(received.year, 0) + 1
+            ws.write_string(r, 3, f"{received.year % 100:02d}.1601.{seq:03d}")
+        ws.write_string(r, 4, str(row["origin"]))
+        ws.write_string(r, 5, "Objet")
+        ws.write_string(r, 7, f"{fr(received)} reçu")
+        ws.write_string(r, 8, "Mme Martin")
+        if isinstance(row["due"], int):
+            put(9, received + dt.timedelta(days=row["due"]), bool(row["due_as_text"]))
+        closed = row["closed"]
+        if isinstance(closed, int):
+            put(10, received + dt.timedelta(days=closed), False)
+        elif isinstance(closed, str):
+            ws.write_string(r, 10, closed)
+        if isinstance(row["ack"], int):
+            put(11, received + dt.timedelta(days=row["ack"]), False)
+        if isinstance(row["answer"], int):
+            put(12, received + dt.timedelta(days=row["answer"]), False)
+    settings_sheet = wb.add_worksheet("Paramètres")
+    settings_sheet.write_row(0, 0, ["Numéro d'agence", "1601"])
+    count = "jours ouvrables" if working_days else "jours calendaires"
+    settings_sheet.write_row(1, 0, ["Décompte des délais", count])
+    wb.close()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=st.lists(row_strategy, min_size=1, max_size=12),
+    working_days=st.booleans(),
+    date1904=st.booleans(),
+    convert=st.booleans(),
+    today=days,
+)
+def test_update_check_and_summary_agree(
+    tmp_path_factory: object,
+    rows: list[dict[str, object]],
+    working_days: bool,
+    date1904: bool,
+    convert: bool,
+    today: dt.date,
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "registre.xlsx"
+        write_register(path, rows, working_days=working_days, date1904=date1904)
+        register = load_register(path)
+        assert len(register.entries) == len(rows)
+        plan = plan_update(register, today=today, convert_dates=convert)
+        apply_update(path, plan, backup=False)
+
+        after = load_register(path)
+        deadlines = Deadlines.from_settings(after.settings)
+        report = check_register(after, CheckOptions(today=today))
+        written = {(e.row, e.column) for e in plan.edits}
+        by_row = {e.row: e for e in after.entries}
+
+        # 1. no numbering finding on a number the update gave
+        numbers = {e.cell for e in plan.edits if e.field is Column.ORDER_NUMBER}
+        assert not [f for f in report.findings if f.code in NUMBER_CODES and f.cell in numbers]
+        assert not [f for f in report.findings if f.code == "numero-manquant"]
+
+        # 2. every due date the update wrote is the deadline the check uses
+        for edit in plan.edits:
+            if edit.field is Column.DUE_DATE and edit.replaces is None:
+                entry = by_row[edit.row]
+                assert entry.received_on is not None
+                assert entry.due_on == edit.value
+                assert edit.value == complaint_due_date(entry.received_on, deadlines)
+        due_cells = {
+            e.cell for e in plan.edits if e.field is Column.DUE_DATE and e.replaces is None
+        }
+        assert not [
+            f
+            for f in report.findings
+            if f.code == "echeance-depassant-delai" and f.cell in due_cells
+        ]
+
+        # 3. the check's late entries are exactly the summary's, year by year
+        late_rows = {f.row for f in report.findings if f.code == "en-retard"}
+        assert late_rows == {e.row for e in after.entries if is_overdue(e, today)}
+        years = sorted({e.received_on.year for e in after.entries if e.received_on})
+        summary_late = sum(yearly_stats([after], y, today).total.overdue for y in years)
+        assert summary_late == len(late_rows)
+
+        # 4. converted text dates are real dates now; without the option, every late row
+        # whose due date is text is named in the report
+        if convert:
+            assert not [f for f in report.findings if f.code == "date-texte"]
+        else:
+            texts = {
+                e.row
+                for e in after.entries
+                if Column.DUE_DATE in e.lenient and is_overdue(e, today)
+            }
+            assert {item.row for item in plan.uncoloured} == texts
+        # 5. the entries the update completed are the same entries, nothing else was read
+        assert len(after.entries) == len(rows)
+        assert {row for row, _ in written} <= set(by_row)
