@@ -14,6 +14,7 @@ class SuiviError(Exception):
     """Base class: a French message for the user and an exit status."""
 
     exit_code: int = 2
+    code: str = "erreur"  # for programs: the ``error.code`` of ``--format json``
 
     def __init__(self, message: str, *, path: Path | str | None = None) -> None:
         super().__init__(message)
@@ -28,22 +29,27 @@ class UnreadableFileError(SuiviError):
     """Missing, empty, truncated, encrypted or not an .xlsx/.xlsm workbook (exit 2)."""
 
     exit_code = 2
+    code = "fichier-illisible"
 
 
 class NoRegisterError(SuiviError):
     """The workbook has no sheet whose header is a register (or not the one asked for) (exit 2)."""
 
     exit_code = 2
+    code = "registre-introuvable"
 
 
 class RefusedError(SuiviError):
     """The job was not done for a reason the user can fix; nothing was changed (exit 1)."""
 
     exit_code = 1
+    code = "refuse"
 
 
 class FileLockedError(RefusedError):
     """The workbook is open in Excel or LibreOffice, or Windows refused the replace (exit 1)."""
+
+    code = "fichier-ouvert"
 
 
 class DamagedFileError(UnreadableFileError):
@@ -51,10 +57,13 @@ class DamagedFileError(UnreadableFileError):
     DTD (exit 2). The message says « le classeur … est abîmé » and names the part."""
 
     exit_code = 2
+    code = "fichier-abime"
 
 
 class DiskFullError(RefusedError):
     """The disk (or the user's quota) filled up while writing; nothing was changed (exit 1)."""
+
+    code = "disque-plein"
 
 
 class SuiviWarning(UserWarning):

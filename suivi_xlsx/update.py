@@ -138,9 +138,9 @@ def resolve_agency(register: Register, agency: str | None) -> str:
     tied = sorted(name for name, count in ranked if count == best_count)
     if len(tied) > 1:
         raise RefusedError(
-            f"les numéros d'ordre existants utilisent autant les agences {', '.join(tied)} : "
-            "indiquez celle des nouveaux numéros avec --agence (par exemple "
-            f"--agence {tied[0]})."
+            "les numéros d'ordre existants se répartissent à égalité entre les agences "
+            f"{' et '.join([', '.join(tied[:-1]), tied[-1]])} : indiquez l'agence des nouveaux "
+            f"numéros avec --agence (par exemple --agence {tied[0]})."
         )
     return best
 

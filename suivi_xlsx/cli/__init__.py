@@ -55,6 +55,19 @@ class _LazyGroup(FrenchGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return _load(cmd_name) if cmd_name in _COMMANDS else None
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and name not in _COMMANDS and not name.startswith("-"):
+            import difflib
+
+            close = difflib.get_close_matches(name, list(_COMMANDS), n=1, cutoff=0.6)
+            hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
+            known = ", ".join(_COMMANDS)
+            ctx.fail(f"commande inconnue : « {name} ».{hint} Commandes : {known}.")
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commandes"):
             formatter.write_dl([(name, line) for name, (_, line) in _COMMANDS.items()])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -87,6 +89,46 @@ def check(
       suivi-check registre.xlsx --today 2026-11-25 --format json
       suivi-check registre.xlsx --sheet 2026 --ignore numero-sequence
     """
+    if output_format == "json":
+        # A program reading stdout gets one JSON object whatever happens.
+        with json_errors(fichier):
+            _check(fichier, today, output_format, sheet, soon, ignore, jours, alsace_moselle)
+    _check(fichier, today, output_format, sheet, soon, ignore, jours, alsace_moselle)
+
+
+@contextlib.contextmanager
+def json_errors(fichier: str) -> Iterator[None]:
+    """Turn a failure into ``{"file": ..., "error": {"code": ..., "message": ...}}`` on
+    stdout (the French message also goes to stderr, and the exit status is kept)."""
+    from ..errors import SuiviError
+
+    try:
+        yield
+    except SuiviError as error:
+        payload = {"file": fichier, "error": {"code": error.code, "message": error.message}}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as error:  # still valid JSON; french_errors says the rest on stderr
+        payload = {
+            "file": fichier,
+            "error": {"code": "erreur-inattendue", "message": f"{type(error).__name__}"},
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        raise
+
+
+def _check(
+    fichier: str,
+    today: dt.date | None,
+    output_format: str,
+    sheet: str | None,
+    soon: int,
+    ignore: frozenset[str],
+    jours: str | None,
+    alsace_moselle: bool | None,
+) -> None:
     from .. import load_register
     from ..model import Calendar
     from ..render import render_text, report_to_dict

@@ -49,7 +49,7 @@ _FRENCH: dict[str, str] = {
     "{value!r} does not match the format {format}.": "{value!r} n'a pas le format {format}.",
     "{value!r} does not match the formats {formats}.": "{value!r} n'a aucun des formats {formats}.",
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
-    "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
+    "{value} is not in the range {range}.": "{value} n'est pas une valeur permise ({range}).",
     "integer": "nombre entier",
     "default: {default}": "par défaut : {default}",
     "required": "obligatoire",
@@ -89,7 +89,28 @@ def _install_french() -> None:
             module.ngettext = _ngettext  # type: ignore[attr-defined]
 
 
+def _french_range(self: Any) -> str:
+    """A numeric option's range in words (« de 1900 à 2999 », « 0 ou plus »), not click's
+    ``1900<=x<=2999``."""
+    low = self.min if not self.min_open or self.min is None else f"plus de {self.min}"
+    high = self.max if not self.max_open or self.max is None else f"moins de {self.max}"
+    if self.min is None:
+        return f"au plus {high}" if not self.max_open else str(high)
+    if self.max is None:
+        return f"{low} ou plus" if not self.min_open else str(low)
+    return f"de {low} à {high}"
+
+
+def _install_french_ranges() -> None:
+    import click.types
+
+    base = getattr(click.types, "_NumberRangeBase", None)
+    if base is not None and hasattr(base, "_describe_range"):
+        base._describe_range = _french_range
+
+
 _install_french()
+_install_french_ranges()
 
 
 class FrenchCommand(click.Command):

@@ -27,6 +27,7 @@ from .base import Context, rule
 _DIGIT = re.compile(r"[0-9]")
 # The most common way to date a step, tested on the raw text before the thorough ``has_date``.
 _QUICK_DATE = re.compile(r"(?<![0-9])[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}(?![0-9])")
+_STARTS_WITH_DATE = re.compile(r"[0-9]{1,2}\s*[/.\-]\s*[0-9]{1,2}(?![0-9])")  # the usual way
 _EXCERPT = 40  # characters of a cell quoted in a message
 
 
@@ -111,9 +112,10 @@ def undated_follow_up(ctx: Context) -> Iterator[Finding]:
     """A Suivi cell with text but no date in it: the column asks for « date + commentaires ».
     A cell saying nothing (« - », « néant ») is left to the rules about an empty Suivi."""
     follow_up, digit, quick = Column.FOLLOW_UP, _DIGIT.search, _QUICK_DATE.search
+    starts = _STARTS_WITH_DATE.match
     for e in ctx.entries:
         text = e.follow_up
-        if text is None:
+        if text is None or starts(text) is not None:
             continue
         if quick(text) is not None or (digit(text) is not None and has_date(text)):
             continue
@@ -168,10 +170,10 @@ def client_without_news(ctx: Context) -> Iterator[Finding]:
     oldest = today - dt.timedelta(days=interval)  # a step on that day or later is recent news
     follow_up = Column.FOLLOW_UP
     for e in ctx.entries:
-        received = e.received_on
-        if received is None or received >= oldest or e.origin is not fs:
+        if e.origin is not fs:
             continue
-        if not is_open_at(e, today):
+        received = e.received_on
+        if received is None or received >= oldest or not is_open_at(e, today):
             continue
         last = last_news(e, received, today)
         if last >= oldest:

@@ -348,6 +348,11 @@ class SheetText:
         row, without building its cells."""
         end = self._row_end(row)
         inner_end = end if row.self_closing else end - len(self._row_close)
+        # Rows are mostly dense: the next column's cell is usually there.
+        for later in range(column + 1, min(column + 4, 16_384)):
+            pos = self.text.find(f'r="{cell_ref(row.number, later)}"', row.head_end, inner_end)
+            if pos >= 0:
+                return self.text.rfind("<", row.head_end, pos) - row.head_end
         last = -1
         for match in self._cell_ref_re.finditer(self.text, row.head_end, inner_end):
             if _letters_index(match.group(1).upper()) > column:
@@ -428,14 +433,22 @@ def _grow_spans(head: str, columns: Sequence[int]) -> str:
     spans = get_attr(head, "spans")
     if spans is None:
         return head
+    grown = _grown_spans(spans, tuple(columns))
+    return head if grown is None else set_attr(head, "spans", grown)
+
+
+@lru_cache(maxsize=256)
+def _grown_spans(spans: str, columns: tuple[int, ...]) -> str | None:
+    """The ``spans`` value covering ``columns`` too, or None when it already does (rows of a
+    register share a few values: cached)."""
     bounds = [int(n) for n in re.findall(r"\d+", spans)]
     if not bounds:
-        return head
+        return None
     lo = min([*bounds, *(c + 1 for c in columns)])
     hi = max([*bounds, *(c + 1 for c in columns)])
     if lo == min(bounds) and hi == max(bounds):
-        return head
-    return set_attr(head, "spans", f"{lo}:{hi}")
+        return None
+    return f"{lo}:{hi}"
 
 
 def _grow_dimension(head: str, prefix: str, edits: Sequence[CellEdit]) -> str:
