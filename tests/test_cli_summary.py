@@ -74,7 +74,7 @@ def test_writes_the_summary_and_prints_a_recap(
 
 def test_recap_follows_the_settings(tmp_path: Path) -> None:
     rows = [entry(D(2025, 1, 10), number="25.1601.001", ack_date=D(2025, 1, 15))]
-    settings = [
+    settings: list[list[object]] = [
         ["Délai d'accusé de réception (jours)", 5],
         ["Délai de réponse (mois)", 1],
         ["Décompte des jours (accusé de réception)", "jours ouvrables"],
@@ -192,7 +192,7 @@ def test_year_is_required_and_checked(register: Path) -> None:
     code, _, err = run_summary(str(register))
     assert code == 2 and "--year" in err
     code, _, err = run_summary(str(register), "--year", "25")
-    assert code == 2 and "n'est pas dans l'intervalle" in err
+    assert code == 2 and "n'est pas une valeur permise (de 1900 à 2999)" in err
 
 
 def test_help_is_french_with_an_example() -> None:

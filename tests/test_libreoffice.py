@@ -75,9 +75,7 @@ FILLS = {
 }
 
 
-def highlight_book(
-    path: Path, rows: list[tuple[str, int | None, int | str | None]]
-) -> Path:
+def highlight_book(path: Path, rows: list[tuple[str, int | None, int | str | None]]) -> Path:
     """Rows (label, due in days from today, closed in days from today or a word typed in the
     closing cell), highlighted."""
     import xlsxwriter

@@ -236,7 +236,7 @@ def test_no_agency_anywhere_is_refused_asking_for_agence() -> None:
 def test_tie_between_agencies_is_refused_rather_than_guessed() -> None:
     with pytest.raises(RefusedError) as info:
         plan(_agency_register(None, "25.1601.001", "25.0999.001"))
-    assert "0999, 1601" in info.value.message
+    assert "0999 et 1601" in info.value.message
 
 
 @pytest.mark.parametrize("bad", ["16A1", "", "16.01", "-1601"])

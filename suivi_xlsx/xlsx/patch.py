@@ -99,6 +99,7 @@ class Row:
     head: str
     self_closing: bool
     _cells: list[Cell] | None = field(default=None)
+    _referenced: bool | None = field(default=None)  # see ``SheetText.row_referenced``
 
 
 class SheetText:
@@ -336,11 +337,13 @@ class SheetText:
     def row_referenced(self, row: Row) -> bool:
         """Every cell of ``row`` carries its ``r="…"`` reference: cells can then be found by
         reference alone, without reading the whole row."""
-        if row.self_closing:
-            return True
-        end = self._row_end(row)
-        count = self.text.count
-        return count(self._cell_open, row.head_end, end) == count(' r="', row.head_end, end)
+        if row._referenced is None:
+            end = self._row_end(row)
+            count = self.text.count
+            row._referenced = row.self_closing or count(
+                self._cell_open, row.head_end, end
+            ) == count(' r="', row.head_end, end)
+        return row._referenced
 
     def insert_position(self, row: Row, column: int) -> int:
         """Where a new cell of ``column`` goes in ``row`` (an offset in its inner text): before
@@ -382,7 +385,10 @@ class NeighbourStyles:
         # column → (rows before this index were looked at, index of the nearest cell or None)
         self._below: dict[int, tuple[int, int | None]] = {}
 
-    def style(self, number: int, column: int) -> int | None:
+    def style(self, number: int, column: int, here: int | None = None) -> int | None:
+        """The neighbour style for a new cell at row ``number``, ``column``. ``here``: the
+        style of that row's own cell in the column (``_NO_CELL`` when it has none), when the
+        caller knows it: the next row then need not look at this one again."""
         sheet = self.sheet
         numbers = sheet.numbers
         i = bisect.bisect_left(numbers, number)
@@ -398,9 +404,12 @@ class NeighbourStyles:
         if nearest is None:
             nearest = found
         self._above[column] = (max(i, looked), nearest)
+        exists = i < len(numbers) and numbers[i] == number
+        if here is not None and exists and i >= self.lowest_index:
+            self._above[column] = (i + 1, here if here != _NO_CELL else nearest)
         if nearest is not None:
             return nearest
-        start = i + 1 if i < len(numbers) and numbers[i] == number else i
+        start = i + 1 if exists else i
         frontier, below = self._below.get(column, (0, None))
         if below is not None and below >= start:
             return sheet.style_in_row(below, column)
@@ -504,7 +513,8 @@ def patch_sheet(
 
     def style_for(edit: CellEdit, existing: Cell | None) -> int | None:
         own = existing.style if existing is not None else None
-        neighbour = neighbours.style(edit.row, edit.column)
+        here = (own or 0) if existing is not None else _NO_CELL
+        neighbour = neighbours.style(edit.row, edit.column, here)
         if neighbour is None:
             neighbour = sheet.column_style(edit.column)
         base = own if own else neighbour

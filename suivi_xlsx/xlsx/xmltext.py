@@ -51,8 +51,14 @@ def escape_xml(text: str) -> str:
     )
 
 
+# Anything escape_cell_text would change: most texts (order numbers…) have none of it.
+_NEEDS_ESCAPE_RE = re.compile('[&<>"\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_')
+
+
 def escape_cell_text(text: str) -> str:
     """Cell text as Excel writes it: ``_xHHHH_`` for control characters, then XML-escaped."""
+    if _NEEDS_ESCAPE_RE.search(text) is None:
+        return text
     text = _LOOKS_ESCAPED_RE.sub(r"_x005F_\1", text)
     text = _CONTROL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return escape_xml(text)
