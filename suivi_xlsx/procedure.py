@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from .deadlines import Deadlines
 from .model import Column, Entry, Origin
@@ -42,9 +42,10 @@ class StepState(Enum):
     PENDING = "à faire"  # not done, still in time
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One step of a complaint (acknowledge, answer): its deadline and where it stands."""
+class Step(NamedTuple):
+    """One step of a complaint (acknowledge, answer): its deadline and where it stands.
+
+    A named tuple, immutable, and cheap to make: the summary makes one per complaint."""
 
     deadline: dt.date
     state: StepState

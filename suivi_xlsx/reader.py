@@ -591,14 +591,29 @@ def _int_in(value: object, low: int, high: int) -> int | None:
 _NAME_SEPARATORS = re.compile(r"[;,\n]+")
 
 
+_NOT_A_NAME = re.compile(r"[:()\[\]0-9=?!]")
+
+
+def _looks_like_names(text: str) -> bool:
+    """Names, not an explanation written beside them: short parts, no digits or colons."""
+    parts = [part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip()]
+    return bool(parts) and all(
+        len(part.split()) <= 5 and not _NOT_A_NAME.search(part) for part in parts
+    )
+
+
 def _names(cells: Sequence[object]) -> tuple[str, ...]:
     """People named in the cells of a settings row: « ; » or « , » between names, or one per
-    cell."""
+    cell. The value cell is always read; the next cells only while they hold names (a
+    template may explain the row in the cell to the right)."""
     names: list[str] = []
-    for cell in cells:
+    for position, cell in enumerate(cells):
         text = to_text(cell) if cell is not None and cell != "" else None
-        if text is not None:
-            names.extend(part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip())
+        if text is None:
+            continue
+        if position > 0 and not _looks_like_names(text):
+            break
+        names.extend(part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip())
     return tuple(names)
 
 
