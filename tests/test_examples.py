@@ -68,13 +68,19 @@ def test_dates_typed_as_text_are_read() -> None:
 def test_example_yields_the_intended_findings() -> None:
     report = check_register(load_register(EXAMPLE), CheckOptions(today=TODAY))
     assert [(f.code, f.sheet, f.cell) for f in report.findings] == [
+        ("date-texte", "2025", "B10"),  # dates typed as text
+        ("date-texte", "2025", "K10"),
+        ("date-texte", "2025", "B11"),
         ("dates-incoherentes", "2025", "K13"),  # closed 02/04 for 02/05
-        ("origine-invalide", "2025", "E16"),  # « Réclamation »
+        ("date-texte", "2025", "B15"),
+        ("origine-a-corriger", "2025", "E16"),  # « Réclamation »: checked as FS
         ("cloture-tardive", "2025", "K20"),
+        ("reponse-tardive", "2025", "K20"),  # answered when closed, after 2 months
         ("numero-duplique", "2025", "D23"),  # 25.1601.018 typed twice
         ("en-retard", "2025", "J28"),  # a survey answer left open since 2025
         ("voies-de-recours-manquantes", "2026", "O12"),  # total rejection
         ("en-retard", "2026", "J16"),  # improvement plan due 30/09/2026
+        ("client-sans-nouvelles", "2026", "H19"),  # last news on 15/09/2026
         ("en-retard", "2026", "J19"),  # complaint of 28/08/2026, never answered
         ("reponse-en-retard", "2026", "M19"),
         ("echeance-proche", "2026", "J24"),  # due 27/11/2026
@@ -82,7 +88,7 @@ def test_example_yields_the_intended_findings() -> None:
         ("numero-manquant", "2026", "D28"),  # just typed in
         ("echeance-manquante", "2026", "J28"),
     ]
-    assert report.counts == {"erreur": 4, "retard": 5, "avertissement": 4}
+    assert report.counts == {"erreur": 3, "retard": 5, "avertissement": 11}
     assert report.exit_status == 1
 
 
@@ -105,7 +111,7 @@ def test_readme_command_on_the_example() -> None:
     )
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
-    assert (data["entries"], len(data["findings"])) == (49, 13)
+    assert (data["entries"], len(data["findings"])) == (49, 19)
 
 
 def test_api_example_script_runs() -> None:
@@ -138,3 +144,16 @@ def test_api_example_script_reports_a_bad_file_in_french(tmp_path: Path) -> None
     assert result.returncode == 2
     assert result.stderr.startswith("Erreur : ")
     assert "Traceback" not in result.stderr
+
+
+def test_readme_shows_exactly_what_the_first_command_prints() -> None:
+    """The README's sample output is the example command's output, character for character."""
+    from suivi_xlsx.cli import group
+
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    command = readme.split("```bash\n", 1)[1].split("\n", 1)[0]
+    assert command.endswith("suivi-check examples/registre-exemple.xlsx --today 2026-11-25")
+    result = CliRunner().invoke(group, ["check", str(EXAMPLE), "--today", "2026-11-25"])
+    assert result.exit_code == 1  # on purpose: the example holds mistakes
+    printed = result.stdout.replace(str(EXAMPLE.name), "registre-exemple.xlsx")
+    assert f"```text\n{printed}```" in readme

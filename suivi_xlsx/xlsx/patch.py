@@ -605,9 +605,28 @@ def patch_sheet(
     else:
         content_close = text[sheet.content_end : sheet.data_end]
     head = _grow_dimension(head, prefix, edits)
-    body = _splice(text, splices, sheet.content_start, sheet.content_end)
-    new_text = head + body + content_close + (new_tail if new_tail is not None else tail)
-    return SheetPatch(sheet.encode(new_text), new_tail is not None)
+    codec = sheet.codec
+    # Encoded a segment at a time: the new sheet never exists as a second whole string
+    # beside the original (a sheet of long texts is hundreds of MB as text).
+    parts = [sheet.bom, head.encode(codec)]
+    parts += _splice_encoded(text, splices, sheet.content_start, sheet.content_end, codec)
+    parts.append(content_close.encode(codec))
+    parts.append((new_tail if new_tail is not None else tail).encode(codec))
+    return SheetPatch(b"".join(parts), new_tail is not None)
+
+
+def _splice_encoded(
+    text: str, pieces: list[tuple[int, int, str]], start: int, end: int, codec: str
+) -> list[bytes]:
+    """``_splice`` as a list of encoded segments (no joined copy of the text)."""
+    out: list[bytes] = []
+    pos = start
+    for a, b, replacement in sorted(pieces, key=lambda p: (p[0], p[1])):
+        out.append(text[pos:a].encode(codec))
+        out.append(replacement.encode(codec))
+        pos = b
+    out.append(text[pos:end].encode(codec))
+    return out
 
 
 def _splice(
