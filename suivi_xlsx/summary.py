@@ -635,12 +635,33 @@ def _monthly_chart(workbook: Any, stats: YearlyStats, *, compact: bool = False) 
     chart.set_title({"name": title, "name_font": {"size": 12, "color": NAVY}})
     chart.set_legend({"position": "top" if compact else "bottom", "font": {"size": 9}})
     chart.set_x_axis({"num_font": {"size": 8, "rotation": -45 if compact else 0}})
+    months = [*stats.total.monthly, *(stats.total.previous_monthly or ())]
     chart.set_y_axis(
-        {"major_gridlines": {"visible": True, "line": {"color": LINE}}, "num_font": {"size": 8}}
+        {
+            "major_gridlines": {"visible": True, "line": {"color": LINE}},
+            "num_font": {"size": 8},
+            **whole_number_axis(max((month.total for month in months), default=0)),
+        }
     )
     chart.set_chartarea({"border": {"none": True}})
     chart.set_size({"width": 480, "height": 300} if compact else {"width": 720, "height": 300})
     return chart
+
+
+def whole_number_axis(highest: int) -> dict[str, Any]:
+    """A value axis that counts entries: from 0, in whole round steps (1, 2, 5, 10, 20, 25,
+    50…; never « 0,5 fiche »), about six gridlines whatever the largest count."""
+    step, scale = 1, 1
+    while highest > 6 * step:
+        for factor in (2, 5, 10):
+            step = factor * scale
+            if highest <= 6 * step:
+                break
+        else:
+            scale *= 10
+            step = scale
+    top = max(step, -(-highest // step) * step)
+    return {"min": 0, "max": top, "major_unit": step, "num_format": "0"}
 
 
 def _short_origin(origin: Origin | None) -> str:

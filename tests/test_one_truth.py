@@ -197,3 +197,38 @@ def test_update_check_and_summary_agree(
         # 5. the entries the update completed are the same entries, nothing else was read
         assert len(after.entries) == len(rows)
         assert {row for row, _ in written} <= set(by_row)
+
+
+def test_working_days_due_date_is_the_checks_deadline(tmp_path: Path) -> None:
+    """Received 08/03/2025, counted in jours ouvrables: the answer is due 09/05/2025 (08/05 is
+    a public holiday). Update fills that date, and on 09/05 the check finds nothing late."""
+    path = tmp_path / "registre.xlsx"
+    write_register(
+        path,
+        [
+            {
+                "received": D(2025, 3, 8),
+                "as_text": False,
+                "origin": "FS",
+                "numbered": True,
+                "due": None,
+                "due_as_text": False,
+                "closed": None,
+                "ack": 2,
+                "answer": None,
+            }
+        ],
+        working_days=True,
+        date1904=False,
+    )
+    plan = plan_update(load_register(path), today=D(2025, 5, 9))
+    assert [(e.cell, e.value) for e in plan.edits if e.field is Column.DUE_DATE] == [
+        ("J2", D(2025, 5, 9))
+    ]
+    apply_update(path, plan, backup=False)
+    codes = [
+        f.code for f in check_register(load_register(path), CheckOptions(D(2025, 5, 9))).findings
+    ]
+    assert "en-retard" not in codes and "reponse-en-retard" not in codes
+    later = check_register(load_register(path), CheckOptions(D(2025, 5, 10))).findings
+    assert {f.code for f in later} >= {"en-retard", "reponse-en-retard"}

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suivi_xlsx import summary as summary_module
 from suivi_xlsx.errors import FileLockedError, RefusedError
@@ -402,3 +404,14 @@ def test_libreoffice_converts_to_pdf(tmp_path: Path, libreoffice: LibreOffice) -
     assert (
         data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(b"/Type/Page") >= 1
     )
+
+
+@given(st.integers(0, 1_000_000))
+def test_count_axes_step_in_whole_round_numbers(highest: int) -> None:
+    from suivi_xlsx.summary import whole_number_axis
+
+    axis = whole_number_axis(highest)
+    step, top = axis["major_unit"], axis["max"]
+    assert isinstance(step, int) and step >= 1 and axis["num_format"] == "0"
+    assert top >= highest and top % step == 0 and top // step <= 7
+    assert int(str(step).rstrip("0") or "1") in (1, 2, 5)

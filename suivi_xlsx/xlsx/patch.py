@@ -612,7 +612,10 @@ def patch_sheet(
     parts += _splice_encoded(text, splices, sheet.content_start, sheet.content_end, codec)
     parts.append(content_close.encode(codec))
     parts.append((new_tail if new_tail is not None else tail).encode(codec))
-    return SheetPatch(b"".join(parts), new_tail is not None)
+    highlighted = new_tail is not None
+    del text, tail, new_tail, head
+    sheet.text = ""  # the decoded sheet goes before the joined copy is made
+    return SheetPatch(b"".join(parts), highlighted)
 
 
 def _splice_encoded(

@@ -1,0 +1,91 @@
+"""The closed vocabularies: what people type for origins, decisions, closing and redress."""
+
+from __future__ import annotations
+
+import pytest
+
+from suivi_xlsx.model import Decision, Origin
+from suivi_xlsx.vocabulary import date_word, read_decision, read_origin, redress_given
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("acceptée", Decision.ACCEPTED),
+        ("Accord", Decision.ACCEPTED),
+        ("rejet partiel", Decision.PARTIAL_REJECTION),
+        ("Partiellement acceptée", Decision.PARTIAL_REJECTION),
+        ("rejet total", Decision.TOTAL_REJECTION),
+        ("Refus", Decision.TOTAL_REJECTION),
+        ("refusée", Decision.TOTAL_REJECTION),
+        ("Non fondée", Decision.TOTAL_REJECTION),
+        ("En attente", None),
+        ("Non", None),
+        ("?", None),
+    ],
+)
+def test_decisions(text: str, decision: Decision | None) -> None:
+    assert read_decision(text) is decision
+
+
+@pytest.mark.parametrize(
+    ("text", "given"),
+    [
+        ("Médiateur CM2C indiqué", True),
+        ("oui", True),
+        ("Non communiquées", False),
+        ("à faire", False),
+        ("NC", False),
+        ("néant", False),
+        ("non", False),
+        ("-", False),
+        ("", False),
+    ],
+)
+def test_redress_words(text: str, given: bool) -> None:
+    assert redress_given(text) is given
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("en cours", "open"),
+        ("EN COURS", "open"),
+        ("non", "open"),
+        ("-", "open"),
+        ("?", "open"),
+        ("voir mail", "open"),
+        ("à faire", "open"),
+        ("en attente de la réponse", "open"),
+        ("clôturé", "closed"),
+        ("Clôturée.", "closed"),
+        ("fait", "closed"),
+        ("terminé", "closed"),
+        ("oui", "closed"),
+        ("le lendemain", None),
+    ],
+)
+def test_words_in_date_columns(text: str, word: str | None) -> None:
+    assert date_word(text) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "as_code"),
+    [
+        ("FS", Origin.FS, True),
+        ("Réclamation", Origin.FS, False),
+        ("Plainte", Origin.FS, False),
+        ("Questionnaire", Origin.QS, False),
+        ("Enquête de satisfaction", Origin.QS, False),
+        ("Plan d'action", Origin.PA, False),
+        ("Amélioration", Origin.PA, False),
+        ("P.A.", Origin.PA, False),
+    ],
+)
+def test_origin_words(text: str, origin: Origin, as_code: bool) -> None:
+    assert read_origin(text) == (origin, as_code)
+
+
+def test_unknown_origins() -> None:
+    assert read_origin("FS/QS") is None
+    assert read_origin("divers") is None
