@@ -96,7 +96,9 @@ class SheetParser:
             for skipped in [p for p in self._parsed if p < position]:
                 del self._parsed[skipped]
             self._changed.notify_all()
-            self._changed.wait_for(lambda: position in self._parsed)
+            # A huge sheet takes seconds to parse: say so meanwhile (terminals only).
+            while not self._changed.wait_for(lambda: position in self._parsed, timeout=0.5):
+                _progress.sheet(name)
             result = self._parsed.pop(position)
             self._cursor = position + 1
             self._changed.notify_all()
@@ -120,6 +122,7 @@ class _Progress:
     terminal: nothing for short runs, pipes, files or programs reading our output."""
 
     _AFTER = 1.5  # seconds before the first line: short runs print nothing
+    _WIDTH = 79
 
     def __init__(self) -> None:
         self.started = time.monotonic()
@@ -133,7 +136,10 @@ class _Progress:
             if stream is None or not stream.isatty():
                 return
             printable = "".join(c if c.isprintable() else "?" for c in name)
-            stream.write(f"\rLecture de la feuille « {printable[:60]} »…\x1b[K")
+            # Padded with blanks rather than cleared with an ANSI code: old Windows consoles
+            # would print the code.
+            line = f"Lecture de la feuille « {printable[:50]} »…"
+            stream.write(f"\r{line.ljust(self._WIDTH)}")
             stream.flush()
             self.shown = True
         except (OSError, ValueError):  # a closed or odd stream: progress is optional
@@ -143,7 +149,7 @@ class _Progress:
         if self.shown:
             self.shown = False
             try:
-                sys.stderr.write("\r\x1b[K")
+                sys.stderr.write("\r" + " " * self._WIDTH + "\r")
                 sys.stderr.flush()
             except (OSError, ValueError):
                 return

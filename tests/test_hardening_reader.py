@@ -396,3 +396,39 @@ def test_update_report_escapes_sheet_names(tmp_path: Path) -> None:
     code, out, err = run("update", str(path), "--today", TODAY, "--agence", "1601")
     assert code == 0, err
     assert "\u202e" not in out and "Reg\\u202eistre" in out
+
+
+class _Terminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_only_on_a_terminal_and_only_for_long_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tty: bool
+) -> None:
+    from suivi_xlsx import parsing
+
+    path = register(tmp_path / "registre.xlsx")
+    stream = _Terminal(tty)
+    monkeypatch.setattr(sys, "stderr", stream)
+    load_register(path)  # a short read: nothing, terminal or not
+    assert stream.getvalue() == ""
+    real_init = parsing.SheetParser.__init__
+
+    def started_long_ago(self: parsing.SheetParser, *args: object) -> None:
+        real_init(self, *args)  # type: ignore[arg-type]
+        parsing._progress.started -= 60  # as if the read had lasted a minute
+
+    monkeypatch.setattr(parsing.SheetParser, "__init__", started_long_ago)
+    load_register(path)
+    shown = stream.getvalue()
+    if tty:
+        assert "\rLecture de la feuille « Registre »…" in shown
+        assert shown.endswith("\r")  # the line is wiped at the end
+    else:
+        assert shown == ""

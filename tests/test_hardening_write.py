@@ -380,3 +380,18 @@ def test_the_link_target_is_in_another_folder_with_its_lock(tmp_path: Path) -> N
     assert code == 1 and "ouvert dans Excel" in err
     assert real.read_bytes() == before
     shutil.rmtree(tmp_path / "vrai")
+
+
+def test_update_of_a_register_with_a_stray_far_cell_keeps_that_cell(tmp_path: Path) -> None:
+    path = to_number(tmp_path / "registre.xlsx")
+    xml = part(path, SHEET_PART).decode("utf-8")
+    stray = '<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>'
+    xml = xml.replace("</sheetData>", stray + "</sheetData>")
+    xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+    far = rezip(path, tmp_path / "loin.xlsx", {SHEET_PART: xml.encode("utf-8")})
+    code, _out, err = update(far, "--no-backup")
+    assert code == 0, err
+    assert "Attention : dans la feuille « Registre », 1 cellule isolée" in err
+    written = part(far, SHEET_PART)
+    assert b'<c r="XFD1048576"><v>7</v></c>' in written  # the user's cell is left alone
+    assert b"25.1601.002" in written
