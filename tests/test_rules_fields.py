@@ -175,3 +175,18 @@ def test_missing_follow_up_only_for_closed_entries(tmp_path: Path) -> None:
         ],
     )
     assert at(report, "suivi-manquant") == [("suivi-manquant", "H2")]
+
+
+def test_a_date_formatted_negative_number_is_named_as_such(tmp_path: Path) -> None:
+    """-1 in a date-formatted cell reaches the reader as « 00:00:00 »: the message says it is
+    a number below 1, not a time someone typed."""
+    from openpyxl import load_workbook
+
+    path = make_register(tmp_path / "r.xlsx", [entry(D(2025, 3, 5), due=-1.0)])
+    book = load_workbook(path)
+    book.active["J2"].number_format = "dd/mm/yyyy"  # type: ignore[index]
+    book.save(path)
+    report = run(load(path))
+    (finding,) = [f for f in report.findings if f.code == "date-invalide"]
+    assert finding.cell == "J2"
+    assert "nombre inférieur à 1 ou négatif" in finding.message

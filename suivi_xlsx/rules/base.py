@@ -64,7 +64,12 @@ def rule(*codes: str) -> Callable[[RuleFunc], RuleFunc]:
 
 
 def raw_text(value: object) -> str:
-    """A cell value as the user typed it, for messages (``45000.0`` → ``45000``)."""
+    """A cell value as the user typed it, for messages (``45000.0`` → ``45000``).
+
+    A time of day or a duration where a date belongs is a number below 1 (or negative) in a
+    date-formatted cell: the reader only sees « 00:00:00 », so the message says what it is."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.time | dt.timedelta):
+        return f"{value} : un nombre inférieur à 1 ou négatif, au format date"
     return str(value).strip()
