@@ -195,21 +195,20 @@ def nominal(rows: int) -> int:
 
 CHECK_TARGETS = {10_000: Target(ratio=0.25), 100_000: Target(ratio=0.3, memory_mb=300)}
 UPDATE_TARGETS = {10_000: Target(ratio=0.2), 100_000: Target(ratio=0.15, memory_mb=400)}
-SUMMARY_TARGET = Target(seconds=3)
+# The brief's targets are ratios measured side by side: machines here differ by 2× from day to
+# day, so absolute seconds are never a target.
+SUMMARY_TARGET = Target(ratio=0.35)
 RELANCES_TARGET = Target(ratio=1.3)
-STARTUP_TARGET = Target(plus=0.12)
-# The floor of the start-up rows: click alone, which any click program imports.
-CLICK_FLOOR = Target()
+STARTUP_TARGET = Target(ratio=1.6)  # × ``python -c "import click"``, click's own floor
 
 FILL_LABEL = "suivi update (sans numéros)"
-# Rows measured unless --jobs says otherwise. ``fill`` (an update that numbers every row of a
-# register that never had numbers) is asked for by name: ``--jobs …,fill``.
-DEFAULT_JOBS = "check,update,summary,relances,startup"
+# Rows measured unless --jobs says otherwise: every row of the table.
+DEFAULT_JOBS = "check,update,fill,summary,relances,startup"
 ALL_JOBS = frozenset({"check", "update", "fill", "summary", "relances", "startup"})
 BASELINE_READ = "openpyxl `load_workbook(read_only=True)`, toutes les valeurs"
 BASELINE_UPDATE = "openpyxl : chargement, mêmes cellules, enregistrement"
 BASELINE_PANDAS = "pandas `read_excel` (moteur openpyxl), toutes les feuilles"
-BASELINE_PASS = "`python -c pass`"
+BASELINE_CLICK = "`python -c 'import click'`"
 BASELINE_CHECK = "`suivi-check` sur le même registre"
 
 
@@ -395,20 +394,15 @@ def build_cases(
         )
     if "startup" in jobs:
         small, _ = register(SMALL_ROWS)
-        python_pass = [python, "-c", "pass"]
+        import_click = [python, "-c", "import click"]
         cases.append(
             Case(
-                "python -c 'import click'",
+                "suivi --help",
                 None,
-                [python, "-c", "import click"],
-                python_pass,
-                BASELINE_PASS,
-                CLICK_FLOOR,
-            )
-        )
-        cases.append(
-            Case(
-                "suivi --help", None, [*suivi, "--help"], python_pass, BASELINE_PASS, STARTUP_TARGET
+                [*suivi, "--help"],
+                import_click,
+                BASELINE_CLICK,
+                STARTUP_TARGET,
             )
         )
         cases.append(
@@ -416,8 +410,8 @@ def build_cases(
                 f"suivi-check ({SMALL_ROWS} lignes)",
                 None,
                 [*suivi_check, str(small), "--today", TODAY, "--format", "json"],
-                python_pass,
-                BASELINE_PASS,
+                import_click,
+                BASELINE_CLICK,
                 STARTUP_TARGET,
                 ok_codes=frozenset({0, 1}),
                 verify=verify_entries(SMALL_ROWS),
