@@ -502,12 +502,13 @@ def uses_1904_dates(path: Path) -> bool:
     """Whether the workbook counts dates from 1904 (Mac Excel's old default): then a bare
     serial number in a date column means another day. Reads the start of workbook.xml only;
     anything unexpected means the usual 1900 system (calamine reports damaged files)."""
-    import zipfile
+    from .xlsx.ziplite import LiteZip  # not zipfile: the check's start stays light
 
     try:
-        with zipfile.ZipFile(path) as package:
-            names = {name.lower(): name for name in package.namelist()}
-            member = names.get("xl/workbook.xml")
+        with LiteZip(path) as package:
+            member = next(
+                (m for m in package.infolist() if m.filename.lower() == "xl/workbook.xml"), None
+            )
             if member is None:
                 return False
             with package.open(member) as stream:

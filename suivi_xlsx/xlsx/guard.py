@@ -23,11 +23,17 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .ziplite import BadZip, LiteZip
+
+if TYPE_CHECKING:
+    import zipfile
+    from typing import Protocol
 
 from ..errors import DamagedFileError, UnreadableFileError
 
@@ -140,10 +146,30 @@ def _stamp(path: Path) -> tuple[str, int, int] | None:
     return (os.path.abspath(path), info.st_size, info.st_mtime_ns)
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile | None:
+if TYPE_CHECKING:  # protocols cost time to create: types only
+
+    class _Member(Protocol):
+        """A zip member as ``zipfile.ZipInfo`` and ``ziplite.Member`` both describe it."""
+
+        @property
+        def filename(self) -> str: ...
+        @property
+        def file_size(self) -> int: ...
+        @property
+        def compress_size(self) -> int: ...
+
+    class _Package(Protocol):
+        """What the guard reads of a package: ``zipfile.ZipFile`` or the lighter ``LiteZip``
+        (the check's start does not pay for importing ``zipfile``)."""
+
+        def infolist(self) -> Sequence[Any]: ...
+        def open(self, name: Any, /) -> Any: ...
+
+
+def _open_zip(path: Path) -> LiteZip | None:
     try:
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return LiteZip(path)
+    except (BadZip, OSError, ValueError, EOFError):
         return None  # the reader says what is wrong with it
 
 
@@ -186,7 +212,7 @@ def inspect_package(path: Path) -> Inspection:
     return result
 
 
-def check_declared(path: Path, package: zipfile.ZipFile) -> None:
+def check_declared(path: Path, package: _Package) -> None:
     """Duplicate part names and declared sizes, from the central directory alone."""
     seen: set[str] = set()
     total = 0
@@ -212,8 +238,8 @@ class _Unreadable(Exception):
     """A member that cannot be inflated (bad header, CRC, method, encryption)."""
 
 
-_MEMBER_ERRORS = (
-    zipfile.BadZipFile,
+_MEMBER_ERRORS: tuple[type[BaseException], ...] = (
+    BadZip,
     zlib.error,
     EOFError,
     NotImplementedError,
@@ -223,12 +249,12 @@ _MEMBER_ERRORS = (
 )
 
 
-def _prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _prolog(package: _Package, info: _Member) -> bytes:
     """The start of an XML part, up to its root element's name (at most PROLOG_LIMIT); for a
     worksheet, up to its ``<sheetData>`` (the dimension comes before it)."""
     try:
         with package.open(info) as stream:
-            head = stream.read(4096)
+            head: bytes = stream.read(4096)
             while len(head) < PROLOG_LIMIT:
                 text = _ascii(head)
                 root = _ROOT_RE.search(text)
@@ -280,7 +306,7 @@ def _needs_scan(head: bytes) -> bool:
     return box is None or _area(box) > SCAN_CELLS
 
 
-def _inflate(package: zipfile.ZipFile, part: str | zipfile.ZipInfo) -> Iterator[bytes]:
+def _inflate(package: _Package, part: Any) -> Iterator[bytes]:
     """The part's bytes, a chunk at a time (bounded by its declared size: see module doc)."""
     with package.open(part) as stream:
         while chunk := stream.read(_CHUNK):
@@ -327,7 +353,7 @@ def _before_gap(flags: bytearray, first: int, gap: int) -> int:
         last = following
 
 
-def scan_extent(package: zipfile.ZipFile, part: str | zipfile.ZipInfo) -> Extent:
+def scan_extent(package: _Package, part: Any) -> Extent:
     """Rows and columns that hold cells, streaming through the part (bounded memory)."""
     numbers: set[bytes] = set()
     letters: set[bytes] = set()
@@ -425,13 +451,16 @@ def _box_ref(box: tuple[int, int, int, int]) -> str:
 def validate_members(path: Path, package: zipfile.ZipFile) -> None:
     """Every member inflates, to its declared size, with the right CRC: what the update copies
     as-is and verifies afterwards. ``DamagedFileError`` names the first broken part."""
+    import zipfile
+
     check_declared(path, package)
+    errors: tuple[type[BaseException], ...] = (zipfile.BadZipFile, *_MEMBER_ERRORS)
     for info in package.infolist():
         try:
             with package.open(info) as stream:
                 while stream.read(_CHUNK):
                     pass
-        except _MEMBER_ERRORS as error:
+        except errors as error:
             raise damaged(path, info.filename, _member_problem(error)) from error
 
 
@@ -464,6 +493,8 @@ def far_cells_notice(sheet: str, trimmed: Trimmed) -> str:
 def trimmed_package(path: Path, parts: tuple[str, ...]) -> tuple[bytes, list[str]] | None:
     """A copy of the package whose worksheets ``parts`` lose their stray far cells, and the
     French notices naming those cells; ``None`` when no sheet needed it."""
+    import zipfile
+
     from .package import read_workbook_info
     from .zipcopy import rewrite_package
 
