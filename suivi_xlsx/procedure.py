@@ -144,37 +144,53 @@ def tracks_answer(columns: Mapping[Column, int]) -> bool:
     return Column.ANSWER_DATE in columns or Column.CLOSED_ON in columns
 
 
-def acknowledgement(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
-    """The acknowledgement step of a complaint; ``None`` for other entries, without a Date, or
-    on a sheet that records neither acknowledgements nor answers."""
+_FS, _ACK, _ANSWER, _CLOSED = Origin.FS, Column.ACK_DATE, Column.ANSWER_DATE, Column.CLOSED_ON
+
+
+def complaint_steps(
+    entry: Entry, deadlines: Deadlines, today: dt.date
+) -> tuple[Step | None, Step | None]:
+    """A complaint's acknowledgement and answer steps, computed together (the answer is
+    evidence for both): ``acknowledgement`` and ``answer`` in one call. ``(None, None)`` for
+    other entries and without a Date; a step is ``None`` on a sheet that does not record it."""
     received = entry.received_on
-    if entry.origin is not Origin.FS or received is None:
-        return None
-    if not tracks_acknowledgement(entry.columns):
-        return None
-    deadline = deadlines.ack_deadline(received)
+    if entry.origin is not _FS or received is None:
+        return None, None
+    columns = entry.columns
+    has_answer_date = _ANSWER in columns
+    tracks_ack = has_answer_date or _ACK in columns
+    tracks_ans = has_answer_date or _CLOSED in columns
+    if not (tracks_ack or tracks_ans):
+        return None, None
     answered, answer_column, answer_undated = _answer_evidence(entry, today)
+    answer_step = (
+        _judge(answered, answer_column, answer_undated, deadlines.answer_deadline(received), today)
+        if tracks_ans
+        else None
+    )
+    if not tracks_ack:
+        return None, answer_step
     acked = entry.acknowledged_on
     if acked is not None and acked > today:
         acked = None
     done: dt.date | None
     evidence: Column | None
     if acked is not None and (answered is None or acked <= answered):
-        done, evidence = acked, Column.ACK_DATE
+        done, evidence = acked, _ACK
     else:
         done, evidence = answered, answer_column
-    undated = _word_done(entry, Column.ACK_DATE) or answer_undated
-    return _judge(done, evidence, undated, deadline, today)
+    undated = _word_done(entry, _ACK) or answer_undated
+    ack_step = _judge(done, evidence, undated, deadlines.ack_deadline(received), today)
+    return ack_step, answer_step
+
+
+def acknowledgement(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
+    """The acknowledgement step of a complaint; ``None`` for other entries, without a Date, or
+    on a sheet that records neither acknowledgements nor answers."""
+    return complaint_steps(entry, deadlines, today)[0]
 
 
 def answer(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
     """The answer step of a complaint; ``None`` for other entries, without a Date, or on a
     sheet that records neither answers nor closings."""
-    received = entry.received_on
-    if entry.origin is not Origin.FS or received is None:
-        return None
-    if not tracks_answer(entry.columns):
-        return None
-    deadline = deadlines.answer_deadline(received)
-    done, evidence, undated = _answer_evidence(entry, today)
-    return _judge(done, evidence, undated, deadline, today)
+    return complaint_steps(entry, deadlines, today)[1]

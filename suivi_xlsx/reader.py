@@ -413,15 +413,18 @@ def _read_entries(
                         lenient.setdefault(i, {})[column] = value
             fields[position] = values
         if order_pos is not None:
-            numbers: list[OrderNumber | None] = []
             order_texts = cast("list[str | None]", fields[order_pos])
-            for i, text in enumerate(order_texts):
-                number = parse_order_number(text) if text is not None else None
-                if number is None and text is not None:
-                    number = parse_loose_order_number(text)
-                    if number is not None:
-                        lenient.setdefault(i, {})[Column.ORDER_NUMBER] = text
-                numbers.append(number)
+            numbers: list[OrderNumber | None] = [
+                parse_order_number(text) if text is not None else None for text in order_texts
+            ]
+            # Numbers typed slightly wrong (rare): read as the number they mean.
+            for i in [i for i, n in enumerate(numbers) if n is None and order_texts[i]]:
+                text = order_texts[i]
+                assert text is not None
+                near = parse_loose_order_number(text)
+                if near is not None:
+                    numbers[i] = near
+                    lenient.setdefault(i, {})[Column.ORDER_NUMBER] = text
             fields[number_pos] = numbers
         mask = list(map(blank.__ne__, zip(*(fields[p] for p in content), strict=True)))
         for i in invalid:

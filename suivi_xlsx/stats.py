@@ -403,14 +403,13 @@ class _Tally:
                 self.overdue += 1
                 self.owner_overdue[owner] = self.owner_overdue.get(owner, 0) + 1
         if slot == 0:
-            step = procedure.acknowledgement(entry, rules, today)
-            if step is not None:
+            ack, answer = procedure.complaint_steps(entry, rules, today)
+            if ack is not None:
                 self.ack_columns = True
-                self.ack[_state_slot(step.state)] += 1
-            step = procedure.answer(entry, rules, today)
-            if step is not None:
+                self.ack[_state_slot(ack.state)] += 1
+            if answer is not None:
                 self.answer_columns = True
-                self.answer[_state_slot(step.state)] += 1
+                self.answer[_state_slot(answer.state)] += 1
         return is_open
 
     def add_previous(self, entry: Entry, received: dt.date) -> None:

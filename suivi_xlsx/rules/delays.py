@@ -13,14 +13,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, fr_count, fr_date, fr_days_until
 from ..model import Column, Origin
-from ..procedure import (
-    Step,
-    StepState,
-    acknowledgement,
-    answer,
-    complaint_due_date,
-    is_open_at,
-)
+from ..procedure import Step, StepState, complaint_due_date, complaint_steps, is_open_at
 from .base import Context, rule
 
 
@@ -79,55 +72,61 @@ def _done_text(step: Step) -> str:
     return f"le {fr_date(step.done_on)}" if step.done_on is not None else "sans date"
 
 
-@rule("reponse-en-retard", "reponse-tardive")
-def answer_delay(ctx: Context) -> Iterator[Finding]:
-    """A complaint's answer step (``procedure.answer``): not answered once its deadline has
-    passed while still open (``reponse-en-retard``); answered after it, or closed without a
-    date once it has passed (``reponse-tardive``)."""
+@rule(
+    "reponse-en-retard",
+    "reponse-tardive",
+    "accuse-reception-en-retard",
+    "accuse-reception-tardif",
+)
+def complaint_delays(ctx: Context) -> Iterator[Finding]:
+    """A complaint's two steps (``procedure.complaint_steps``; an answer within the
+    acknowledgement delay acknowledges too). Not done once its deadline has passed while the
+    complaint is open: ``accuse-reception-en-retard`` / ``reponse-en-retard``. Done after it,
+    or done without a date once it has passed: ``accuse-reception-tardif`` /
+    ``reponse-tardive``."""
     today, deadlines, fs = ctx.today, ctx.deadlines, Origin.FS
-    missed, late, undated = StepState.MISSED, StepState.LATE, StepState.UNDATED
+    met, pending, missed = StepState.MET, StepState.PENDING, StepState.MISSED
+    ack_column, answer_column, closed_column = (
+        Column.ACK_DATE,
+        Column.ANSWER_DATE,
+        Column.CLOSED_ON,
+    )
     for e in ctx.entries:
-        if e.origin is not fs or e.received_on is None:
+        received = e.received_on
+        if e.origin is not fs or received is None:
             continue
-        step = answer(e, deadlines, today)
-        if step is None or step.state is StepState.MET or step.state is StepState.PENDING:
+        ack, answer = complaint_steps(e, deadlines, today)
+        ack_due = ack is not None and ack.state is not met and ack.state is not pending
+        answer_due = answer is not None and answer.state is not met and answer.state is not pending
+        if not (ack_due or answer_due):
             continue
-        cell = Column.ANSWER_DATE if Column.ANSWER_DATE in e.columns else Column.CLOSED_ON
-        received, limit = fr_date(e.received_on), fr_date(step.deadline)
-        if step.state is missed and is_open_at(e, today):
-            yield Finding.at(e, cell, "reponse-en-retard", date=received, limite=limit)
-        elif step.state is late or step.state is undated or step.state is missed:
-            yield Finding.at(
-                e, cell, "reponse-tardive", quand=_done_text(step), limite=limit, date=received
-            )
-
-
-@rule("accuse-reception-en-retard", "accuse-reception-tardif")
-def ack_delay(ctx: Context) -> Iterator[Finding]:
-    """A complaint's acknowledgement step (``procedure.acknowledgement``; an answer within the
-    delay counts): none once the deadline has passed while still open
-    (``accuse-reception-en-retard``); sent after it (``accuse-reception-tardif``)."""
-    today, deadlines, fs = ctx.today, ctx.deadlines, Origin.FS
-    missed, late, undated = StepState.MISSED, StepState.LATE, StepState.UNDATED
-    for e in ctx.entries:
-        if e.origin is not fs or e.received_on is None:
-            continue
-        step = acknowledgement(e, deadlines, today)
-        if step is None or step.state is StepState.MET or step.state is StepState.PENDING:
-            continue
-        cell = Column.ACK_DATE if Column.ACK_DATE in e.columns else Column.ANSWER_DATE
-        received, limit = fr_date(e.received_on), fr_date(step.deadline)
-        if step.state is missed and is_open_at(e, today):
-            yield Finding.at(e, cell, "accuse-reception-en-retard", date=received, limite=limit)
-        elif step.state is late or step.state is undated or step.state is missed:
-            yield Finding.at(
-                e,
-                cell,
-                "accuse-reception-tardif",
-                quand=_done_text(step),
-                limite=limit,
-                date=received,
-            )
+        still_open = is_open_at(e, today)
+        date = fr_date(received)
+        if ack_due:
+            assert ack is not None
+            cell = ack_column if ack_column in e.columns else answer_column
+            limit = fr_date(ack.deadline)
+            if ack.state is missed and still_open:
+                yield Finding.at(e, cell, "accuse-reception-en-retard", date=date, limite=limit)
+            else:
+                yield Finding.at(
+                    e,
+                    cell,
+                    "accuse-reception-tardif",
+                    quand=_done_text(ack),
+                    limite=limit,
+                    date=date,
+                )
+        if answer_due:
+            assert answer is not None
+            cell = answer_column if answer_column in e.columns else closed_column
+            limit = fr_date(answer.deadline)
+            if answer.state is missed and still_open:
+                yield Finding.at(e, cell, "reponse-en-retard", date=date, limite=limit)
+            else:
+                yield Finding.at(
+                    e, cell, "reponse-tardive", quand=_done_text(answer), limite=limit, date=date
+                )
 
 
 @rule("echeance-depassant-delai")
