@@ -122,18 +122,6 @@ def _judge(
     return Step(deadline, StepState.MISSED if deadline < today else StepState.PENDING)
 
 
-def _answer_evidence(entry: Entry, today: dt.date) -> tuple[dt.date | None, Column | None, bool]:
-    """When the complaint counts as answered: Date de réponse, else the closing date."""
-    answered = entry.answered_on
-    if answered is not None and answered <= today:
-        return answered, Column.ANSWER_DATE, False
-    closed = entry.closed_on
-    if closed is not None and closed <= today:
-        return closed, Column.CLOSED_ON, False
-    undated = _word_done(entry, Column.ANSWER_DATE) or is_closed_undated(entry)
-    return None, None, undated
-
-
 def tracks_acknowledgement(columns: Mapping[Column, int]) -> bool:
     """A sheet records acknowledgements when it has an AR or an answer date column."""
     return Column.ACK_DATE in columns or Column.ANSWER_DATE in columns
@@ -162,7 +150,18 @@ def complaint_steps(
     tracks_ans = has_answer_date or _CLOSED in columns
     if not (tracks_ack or tracks_ans):
         return None, None
-    answered, answer_column, answer_undated = _answer_evidence(entry, today)
+    # The answer's evidence: its Date de réponse, else the closing date (inline: this runs
+    # for every complaint).
+    answered = entry.answered_on
+    answer_column: Column | None = _ANSWER
+    answer_undated = False
+    if answered is None or answered > today:
+        answered, answer_column = entry.closed_on, _CLOSED
+        if answered is None or answered > today:
+            answered, answer_column = None, None
+            answer_undated = bool(entry.invalid) and (
+                _word_done(entry, _ANSWER) or is_closed_undated(entry)
+            )
     answer_step = (
         _judge(answered, answer_column, answer_undated, deadlines.answer_deadline(received), today)
         if tracks_ans
@@ -179,7 +178,7 @@ def complaint_steps(
         done, evidence = acked, _ACK
     else:
         done, evidence = answered, answer_column
-    undated = _word_done(entry, _ACK) or answer_undated
+    undated = answer_undated or (bool(entry.invalid) and _word_done(entry, _ACK))
     ack_step = _judge(done, evidence, undated, deadlines.ack_deadline(received), today)
     return ack_step, answer_step
 
