@@ -183,6 +183,33 @@ def complaint_steps(
     return ack_step, answer_step
 
 
+def steps_surely_met(entry: Entry, deadlines: Deadlines, today: dt.date) -> bool:
+    """A cheap sufficient condition, for loops over 100,000 entries: when True, every step
+    ``complaint_steps`` gives for ``entry`` is met (or there is none), whatever the day count.
+    False says nothing: ask ``complaint_steps``. (Calendar days are a lower bound of the
+    deadlines: 10 working days are at least 10 days, 2 months at least 56 days.)"""
+    received = entry.received_on
+    if entry.origin is not _FS or received is None:
+        return True
+    answered = entry.answered_on
+    if answered is None or answered > today:
+        answered = entry.closed_on
+        if answered is None or answered > today:
+            return False
+    ack_floor = deadlines.ack_days
+    answer_floor = 28 * deadlines.answer_months
+    waited = (answered - received).days
+    if waited <= ack_floor and waited <= answer_floor:
+        return True  # answered within both delays: acknowledged in time too
+    acked = entry.acknowledged_on
+    return (
+        acked is not None
+        and acked <= today
+        and (acked - received).days <= ack_floor
+        and waited <= answer_floor
+    )
+
+
 def acknowledgement(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
     """The acknowledgement step of a complaint; ``None`` for other entries, without a Date, or
     on a sheet that records neither acknowledgements nor answers."""

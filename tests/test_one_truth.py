@@ -232,3 +232,50 @@ def test_working_days_due_date_is_the_checks_deadline(tmp_path: Path) -> None:
     assert "en-retard" not in codes and "reponse-en-retard" not in codes
     later = check_register(load_register(path), CheckOptions(D(2025, 5, 10))).findings
     assert {f.code for f in later} >= {"en-retard", "reponse-en-retard"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    received=days,
+    ack=st.one_of(st.none(), st.integers(-5, 90)),
+    answered=st.one_of(st.none(), st.integers(-5, 120)),
+    closed=st.one_of(st.none(), st.integers(-5, 120)),
+    today_after=st.integers(-10, 200),
+    working_days=st.booleans(),
+    ack_days=st.integers(1, 60),
+    answer_months=st.integers(1, 4),
+)
+def test_the_shortcut_never_hides_a_late_step(
+    received: dt.date,
+    ack: int | None,
+    answered: int | None,
+    closed: int | None,
+    today_after: int,
+    working_days: bool,
+    ack_days: int,
+    answer_months: int,
+) -> None:
+    """``steps_surely_met`` (the check's fast path) is True only when both steps are met."""
+    from suivi_xlsx.model import Calendar, Entry, Origin
+    from suivi_xlsx.procedure import StepState, complaint_steps, steps_surely_met
+
+    def after(days: int | None) -> dt.date | None:
+        return None if days is None else received + dt.timedelta(days=days)
+
+    columns = {Column.DATE: 1, Column.CLOSED_ON: 10, Column.ACK_DATE: 11, Column.ANSWER_DATE: 12}
+    entry = Entry(
+        sheet="R",
+        row=2,
+        columns=columns,
+        received_on=received,
+        origin=Origin.FS,
+        acknowledged_on=after(ack),
+        answered_on=after(answered),
+        closed_on=after(closed),
+    )
+    calendar = Calendar.WORKING_DAYS if working_days else Calendar.CALENDAR_DAYS
+    deadlines = Deadlines(ack_days=ack_days, answer_months=answer_months, calendar=calendar)
+    today = received + dt.timedelta(days=today_after)
+    if steps_surely_met(entry, deadlines, today):
+        steps = complaint_steps(entry, deadlines, today)
+        assert all(step is None or step.state is StepState.MET for step in steps)

@@ -13,7 +13,14 @@ from collections.abc import Iterator
 
 from ..findings import Finding, fr_count, fr_date, fr_days_until
 from ..model import Column, Origin
-from ..procedure import Step, StepState, complaint_due_date, complaint_steps, is_open_at
+from ..procedure import (
+    Step,
+    StepState,
+    complaint_due_date,
+    complaint_steps,
+    is_open_at,
+    steps_surely_met,
+)
 from .base import Context, rule
 
 
@@ -94,6 +101,8 @@ def complaint_delays(ctx: Context) -> Iterator[Finding]:
     for e in ctx.entries:
         received = e.received_on
         if e.origin is not fs or received is None:
+            continue
+        if steps_surely_met(e, deadlines, today):
             continue
         ack, answer = complaint_steps(e, deadlines, today)
         ack_due = ack is not None and ack.state is not met and ack.state is not pending
