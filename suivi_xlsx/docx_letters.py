@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import FileLockedError, RefusedError, SuiviError
+from .errors import RefusedError, SuiviError
 from .letters import PLACEHOLDERS, SETTING_ROWS, Letter, LetterKind
+from .output import existing_output, write_new_file
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]
@@ -279,57 +277,15 @@ def _set_properties(template: DocxTemplate, letter: Letter) -> None:
 
 def existing_letter(target: Path) -> RefusedError:
     """The refusal to replace an existing letter without ``--force``."""
-    return RefusedError(
-        f"« {target} » existe déjà : choisissez un autre nom avec -o, ou ajoutez --force pour "
-        "le remplacer.",
-        path=target,
-    )
-
-
-def _is_open_elsewhere(path: Path) -> bool:
-    """Word's owner file (``~$`` + the name, its first two letters dropped when long) or
-    LibreOffice's lock beside ``path``."""
-    folder, name = path.parent, path.name
-    candidates = {f"~${name}", f"~${name[2:]}", f".~lock.{name}#"}
-    return any((folder / candidate).exists() for candidate in candidates)
-
-
-@contextmanager
-def _temporary_beside(target: Path) -> Iterator[Path]:
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-    finally:
-        if temp.exists():
-            temp.unlink()
+    return existing_output(target)
 
 
 def write_document(data: bytes, target: Path, *, force: bool = False) -> Path:
     """Write ``data`` to ``target`` through a temporary file in the same folder, so that a
     failure never leaves half a letter. Refuses an existing ``target`` without ``force``, and
     one open in Word or LibreOffice."""
-    if target.exists():
-        if not force:
-            raise existing_letter(target)
-        if _is_open_elsewhere(target):
-            raise FileLockedError(
-                f"« {target.name} » est ouvert dans Word ou LibreOffice : fermez-le puis "
-                "relancez la commande.",
-                path=target,
-            )
-    with _temporary_beside(target) as temp:
+
+    def write(temp: Path) -> None:
         temp.write_bytes(data)
-        mask = os.umask(0)  # mkstemp makes the file private (0600): the usual permissions
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        try:
-            os.replace(temp, target)
-        except PermissionError:
-            raise FileLockedError(
-                f"impossible de remplacer « {target.name} » : fermez-le dans Word puis "
-                "relancez la commande.",
-                path=target,
-            ) from None
-    return target
+
+    return write_new_file(target, write, force=force)

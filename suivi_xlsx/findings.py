@@ -280,6 +280,23 @@ def fr_days_until(count: int) -> str:
     return f"dans {fr_count(count, 'jour', 'jours')}"
 
 
+#: French month names, January first (letters, the bilan's monthly table).
+FRENCH_MONTHS: tuple[str, ...] = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
 @lru_cache(maxsize=4096)  # a register's dates repeat: a few hundred days a year
 def fr_date(value: dt.date) -> str:
     """A date as French users write it: ``05/03/2025``."""

@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import FileLockedError, RefusedError
 from .findings import fr_count, fr_date
 from .followup import FollowUp, PersonReminders, Reminder
+from .output import write_new_file
 
 OVERVIEW = "Synthèse"
 SOON_DAYS = 7  # the overview's « dans les 7 jours » column, as suivi-check's --soon default
@@ -44,58 +43,6 @@ _LINK_TIP = "Ouvrir le registre à cette ligne"
 
 
 # --- common ----------------------------------------------------------------------------------
-
-
-def existing_output(target: Path, option: str) -> RefusedError:
-    """The refusal to overwrite an existing output without ``--force``."""
-    return RefusedError(
-        f"« {target} » existe déjà : choisissez un autre nom avec {option}, ou ajoutez --force "
-        "pour le remplacer.",
-        path=target,
-    )
-
-
-def _is_open_elsewhere(path: Path) -> bool:
-    """Excel (``~$name``) or LibreOffice (``.~lock.name#``) lock file beside ``path``."""
-    return (path.parent / f"~${path.name}").exists() or (
-        path.parent / f".~lock.{path.name}#"
-    ).exists()
-
-
-def _write_atomically(
-    target: Path, option: str, force: bool, write: Callable[[Path], None]
-) -> Path:
-    if target.exists():
-        if not force:
-            raise existing_output(target, option)
-        if _is_open_elsewhere(target):
-            raise FileLockedError(
-                f"« {target.name} » est ouvert dans un autre programme : fermez-le puis "
-                "relancez la commande.",
-                path=target,
-            )
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent
-    )
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        write(temp)
-        # mkstemp makes the file private (0600): give the output the usual permissions.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        try:
-            os.replace(temp, target)
-        except PermissionError as error:
-            raise FileLockedError(
-                f"impossible de remplacer « {target.name} » : fermez le fichier dans l'autre "
-                "programme puis relancez la commande.",
-                path=target,
-            ) from error
-    finally:
-        temp.unlink(missing_ok=True)
-    return target
 
 
 def _scope(follow: FollowUp) -> str:
@@ -215,7 +162,7 @@ def _header_text(text: str) -> str:
 def write_workbook(follow: FollowUp, out: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Write the reminders to the workbook ``out`` (.xlsx) and return its path. Refuses
     (``RefusedError``, nothing written) an existing ``out`` unless ``force``."""
-    return _write_atomically(Path(out), "-o", force, lambda path: _workbook(follow, path))
+    return write_new_file(Path(out), lambda path: _workbook(follow, path), force=force)
 
 
 def _workbook(follow: FollowUp, path: Path) -> None:
@@ -485,4 +432,4 @@ def write_calendar(
     def write(path: Path) -> None:
         path.write_bytes(data)
 
-    return _write_atomically(Path(out), "--ics", force, write)
+    return write_new_file(Path(out), write, force=force, option="--ics")

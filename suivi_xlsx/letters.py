@@ -24,6 +24,7 @@ from types import MappingProxyType
 from . import procedure
 from .deadlines import Deadlines
 from .errors import RefusedError
+from .findings import FRENCH_MONTHS
 from .model import Column, Decision, Entry, Origin, Register, Settings
 from .numbering import OrderNumber, parse_loose_order_number, parse_order_number
 from .vocabulary import fold
@@ -102,20 +103,7 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+_MONTHS = FRENCH_MONTHS
 
 
 def fr_long_date(value: dt.date) -> str:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import FileLockedError, RefusedError
-from .findings import fr_date
+from . import output
+from .errors import RefusedError
+from .findings import FRENCH_MONTHS, fr_date
 from .model import Origin
+from .output import write_new_file
 from .stats import (
     ORIGINS,
     Durations,
@@ -29,20 +30,7 @@ from .stats import (
     YearlyStats,
 )
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS = FRENCH_MONTHS
 ORIGIN_LABELS = {
     Origin.FS: "Réclamations (FS)",
     Origin.QS: "Questionnaires de satisfaction (QS)",
@@ -85,46 +73,13 @@ def write_summary(stats: YearlyStats, out: str | os.PathLike[str], *, force: boo
     target = Path(out)
     if stats.is_empty:
         raise RefusedError(_empty_year_message(stats))
-    if target.exists():
-        if not force:
-            raise existing_output(target)
-        if _is_open_elsewhere(target):
-            raise FileLockedError(
-                f"« {target.name} » est ouvert dans Excel ou LibreOffice : fermez-le puis "
-                "relancez la commande.",
-                path=target,
-            )
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent
-    )
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        _write_workbook(stats, temp)
-        # mkstemp makes the file private (0600): give the summary the usual permissions.
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        try:
-            os.replace(temp, target)
-        except PermissionError as error:
-            raise FileLockedError(
-                f"impossible de remplacer « {target.name} » : fermez le fichier dans Excel "
-                "puis relancez la commande.",
-                path=target,
-            ) from error
-    finally:
-        temp.unlink(missing_ok=True)
+    write_new_file(target, lambda temp: _write_workbook(stats, temp), force=force)
     return target
 
 
 def existing_output(target: Path) -> RefusedError:
     """The refusal to overwrite an existing summary without ``force``."""
-    return RefusedError(
-        f"« {target} » existe déjà : choisissez un autre nom avec -o, ou ajoutez --force pour "
-        "le remplacer.",
-        path=target,
-    )
+    return output.existing_output(target)
 
 
 def _empty_year_message(stats: YearlyStats) -> str:
@@ -133,13 +88,6 @@ def _empty_year_message(stats: YearlyStats) -> str:
     if stats.years:
         message += f" (années présentes : {', '.join(str(y) for y in stats.years)})"
     return message + " : vérifiez l'année demandée (--year) ou les colonnes Date."
-
-
-def _is_open_elsewhere(path: Path) -> bool:
-    """Excel (``~$name``) or LibreOffice (``.~lock.name#``) lock file beside ``path``."""
-    return (path.parent / f"~${path.name}").exists() or (
-        path.parent / f".~lock.{path.name}#"
-    ).exists()
 
 
 # --- workbook ------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def relances(
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
         raise SuiviError("le classeur et l'agenda doivent être deux fichiers différents.")
-    from ..followup_output import existing_output
+    from ..output import existing_output
 
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
         if out is not None and out.exists() and not force:  # before reading: answer at once

@@ -437,15 +437,9 @@ def trim_sheet(path: Path, package: zipfile.ZipFile, part: str) -> Trimmed | Non
 
 
 def _box_ref(box: tuple[int, int, int, int]) -> str:
-    def letters(index: int) -> str:
-        out = ""
-        n = index + 1
-        while n:
-            n, rem = divmod(n - 1, 26)
-            out = chr(65 + rem) + out
-        return out
+    from ..a1 import column_letter
 
-    return f"{letters(box[1])}{box[0]}:{letters(box[3])}{box[2]}"
+    return f"{column_letter(box[1])}{box[0]}:{column_letter(box[3])}{box[2]}"
 
 
 def validate_members(path: Path, package: zipfile.ZipFile) -> None:
