@@ -44,6 +44,16 @@ _EXPORTS: dict[str, str] = {
     "Severity": "suivi_xlsx.findings",
     "CODES": "suivi_xlsx.findings",
     "SuiviError": "suivi_xlsx.errors",
+    "is_open_at": "suivi_xlsx.procedure",
+    "is_overdue": "suivi_xlsx.procedure",
+    "complaint_due_date": "suivi_xlsx.procedure",
+    "complaint_steps": "suivi_xlsx.procedure",
+    "Step": "suivi_xlsx.procedure",
+    "StepState": "suivi_xlsx.procedure",
+    "follow_up": "suivi_xlsx.followup",
+    "find_entry": "suivi_xlsx.letters",
+    "build_letter": "suivi_xlsx.letters",
+    "render_letter": "suivi_xlsx.docx_letters",
 }
 
 __all__ = [
@@ -61,13 +71,23 @@ __all__ = [
     "Report",
     "Settings",
     "Severity",
+    "Step",
+    "StepState",
     "SuiviError",
     "UpdatePlan",
     "apply_update",
+    "build_letter",
     "check_register",
+    "complaint_due_date",
+    "complaint_steps",
+    "find_entry",
+    "follow_up",
     "init_register",
+    "is_open_at",
+    "is_overdue",
     "load_register",
     "plan_update",
+    "render_letter",
     "write_summary",
     "yearly_stats",
 ]
@@ -87,10 +107,21 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from .docx_letters import render_letter
     from .errors import SuiviError
     from .findings import CODES, Finding, Report, Severity
+    from .followup import follow_up
+    from .letters import build_letter, find_entry
     from .model import Calendar, Column, Decision, Entry, Origin, Register, RegisterSheet, Settings
     from .numbering import OrderNumber
+    from .procedure import (
+        Step,
+        StepState,
+        complaint_due_date,
+        complaint_steps,
+        is_open_at,
+        is_overdue,
+    )
     from .reader import load_register
     from .rules import CheckOptions, check_register
     from .stats import yearly_stats
