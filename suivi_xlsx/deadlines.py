@@ -16,7 +16,6 @@ The 2-month answer deadline is always counted in calendar months (``add_months``
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from functools import lru_cache
 
@@ -31,7 +30,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
     month = month0 + 1
-    last = calendar.monthrange(year, month)[1]
+    # Days in that month, without the ``calendar`` module (and ``locale``) at start-up.
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - _ONE_DAY).day
     return dt.date(year, month, min(day.day, last))
 
 

@@ -155,7 +155,12 @@ class LiteZip:
                 uncompressed, compressed, offset = _zip64_sizes(
                     extra, uncompressed, compressed, offset
                 )
-            name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+            # Part names are ASCII in practice: cp437 (zip's legacy default) only otherwise.
+            name = (
+                raw_name.decode("ascii")
+                if raw_name.isascii()
+                else raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+            )
             members.append(Member(name, method, flags, compressed, uncompressed, offset))
             position += 46 + name_length + extra_length + comment_length
         return members
