@@ -98,7 +98,10 @@ def classify_row(
     if isinstance(first, str):
         label = fold(first)
         words = label.split()
-        if len(words) <= 6 and (
+        counted = any(_is_number(v) for _, v in filled)
+        # « Total », « Nb de réclamations », or a longer label beside a count: a subject that
+        # merely starts with « Total » (« Total absence de réponse ») is not a totals row.
+        if (len(words) <= 3 or (counted and len(words) <= 6)) and (
             label.startswith(_TOTAL_STARTS) or (words and words[0] in _TOTAL_WORDS)
         ):
             return RowKind.TOTAL, _NO_EXTRA

@@ -435,3 +435,23 @@ def test_words_in_the_closing_column(tmp_path: Path, closing: str, is_open: bool
     stats = yearly_stats([register], 2025, TODAY)
     assert (stats.total.open, stats.total.overdue) == ((1, 1) if is_open else (0, 0))
     assert (("en-retard", "J2") in codes_at(path)) is is_open
+
+
+def test_totals_rows_and_look_alikes() -> None:
+    from suivi_xlsx.rowkinds import RowKind, classify_row
+    from tests.workbooks import SEED_COLUMNS
+
+    columns = {column: i for i, column in enumerate(SEED_COLUMNS)}
+    total = [None, "Total", 14]
+    count = [None, "Nombre total de fiches reçues", None, 12.0]
+    formula_only = [None, None, 5.0]
+    note = ["NB : les dates sont celles du courrier."]
+    # a subject that starts with « Total », date not typed yet: still someone's entry
+    look_alike = [None, None, None, None, None, "Total absence de réponse", None, None, "Mme Roy"]
+    typed_entry = [None, None, None, None, "FS", "Total"]
+    assert classify_row(total, columns)[0] is RowKind.TOTAL
+    assert classify_row(count, columns)[0] is RowKind.TOTAL
+    assert classify_row(formula_only, columns)[0] is RowKind.TOTAL
+    assert classify_row(note, columns)[0] is RowKind.NOTE
+    assert classify_row(look_alike, columns)[0] is RowKind.ENTRY
+    assert classify_row(typed_entry, columns)[0] is RowKind.ENTRY
