@@ -144,10 +144,8 @@ def complaint_steps(
     received = entry.received_on
     if entry.origin is not _FS or received is None:
         return None, None
-    columns = entry.columns
-    has_answer_date = _ANSWER in columns
-    tracks_ack = has_answer_date or _ACK in columns
-    tracks_ans = has_answer_date or _CLOSED in columns
+    tracks_ack = tracks_acknowledgement(entry.columns)
+    tracks_ans = tracks_answer(entry.columns)
     if not (tracks_ack or tracks_ans):
         return None, None
     # The answer's evidence: its Date de réponse, else the closing date (inline: this runs
