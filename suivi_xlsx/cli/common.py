@@ -8,12 +8,13 @@ import functools
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import SuiviError, SuiviWarning
+from ..errors import RefusedError, SuiviError, SuiviWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -307,3 +308,53 @@ def soon_option(help_text: str) -> Callable[[F], F]:
         metavar="N",
         help=help_text,
     )
+
+
+def register_paths(names: tuple[str, ...]) -> list[Path]:
+    """The registers named on the command line, each checked before any is read (click.Path
+    would answer in English), duplicates dropped."""
+    from ..reader import check_file
+
+    paths: list[Path] = []
+    seen: set[Path] = set()
+    for name in names:
+        path = Path(name)
+        check_file(path)
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            paths.append(path)
+    return paths
+
+
+def output_path(
+    out: Path,
+    *,
+    what: str,
+    suffix: str,
+    option: str,
+    example: str,
+    inputs: Iterable[tuple[Path | None, str]] = (),
+) -> Path:
+    """Check the path of a file a command creates (``what``: « le bilan »): its suffix, an
+    existing folder, and never one of the files it reads (``inputs``: path, « le registre »).
+    The refusal to replace an existing file without ``--force`` is the writer's."""
+    if out.suffix.lower() != suffix:
+        raise SuiviError(
+            f"{what} « {out} » doit être un fichier {suffix} : choisissez par exemple "
+            f"{option} {example}."
+        )
+    if out.is_dir():
+        raise SuiviError(f"« {out} » est un dossier : indiquez le nom du fichier à créer.")
+    if not out.parent.is_dir():
+        raise SuiviError(
+            f"le dossier « {out.parent} » n'existe pas : créez-le ou choisissez {option}."
+        )
+    if out.exists():
+        for other, name in inputs:
+            if other is not None and os.path.samefile(out, other):
+                raise RefusedError(
+                    f"« {out} » est {name} : {what} ne le remplace jamais. Choisissez un autre "
+                    f"nom avec {option}."
+                )
+    return out

@@ -10,7 +10,6 @@ inside the command so that ``suivi --help`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from .common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_path,
     resolve_today,
     sheet_option,
     today_option,
@@ -71,24 +71,14 @@ def _check_arguments(
 
 
 def _output_path(output: str | None, letter: Letter, register: Path, template: Path | None) -> Path:
-    out = Path(output) if output else Path(letter.file_name)
-    if out.suffix.lower() != ".docx":
-        raise SuiviError(
-            f"le courrier « {out} » doit être un fichier .docx : choisissez par exemple "
-            f"-o {letter.file_name}."
-        )
-    if out.is_dir():
-        raise SuiviError(f"« {out} » est un dossier : indiquez le nom du fichier du courrier.")
-    if not out.parent.is_dir():
-        raise SuiviError(f"le dossier « {out.parent} » n'existe pas : créez-le ou choisissez -o.")
-    if out.exists():
-        for other, what in ((register, "le registre"), (template, "le modèle")):
-            if other is not None and os.path.samefile(out, other):
-                raise RefusedError(
-                    f"« {out} » est {what} : le courrier ne le remplace jamais. Choisissez un "
-                    "autre nom avec -o."
-                )
-    return out
+    return output_path(
+        Path(output) if output else Path(letter.file_name),
+        what="le courrier",
+        suffix=".docx",
+        option="-o",
+        example=letter.file_name,
+        inputs=[(register, "le registre"), (template, "le modèle")],
+    )
 
 
 def _template_path(modele: str | None) -> Path | None:

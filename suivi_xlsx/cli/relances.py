@@ -9,37 +9,22 @@ imported inside the command so that ``suivi --help`` stays fast.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import RefusedError, SuiviError
+from ..errors import SuiviError
 from .common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_path,
+    register_paths,
     resolve_today,
     sheet_option,
     today_option,
 )
-
-
-def _register_paths(names: tuple[str, ...]) -> list[Path]:
-    """The registers, each checked before any is read, duplicates dropped."""
-    from ..reader import check_file
-
-    paths: list[Path] = []
-    seen: set[Path] = set()
-    for name in names:
-        path = Path(name)
-        check_file(path)
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            paths.append(path)
-    return paths
 
 
 def _output(
@@ -47,23 +32,14 @@ def _output(
 ) -> Path | None:
     if name is None:
         return None
-    out = Path(name)
-    if out.suffix.lower() != suffix:
-        raise SuiviError(
-            f"« {out} » doit être un fichier {suffix} : choisissez par exemple {option} {example}."
-        )
-    if out.is_dir():
-        raise SuiviError(f"« {out} » est un dossier : indiquez le nom du fichier à créer.")
-    if not out.parent.is_dir():
-        raise SuiviError(
-            f"le dossier « {out.parent} » n'existe pas : créez-le ou choisissez {option}."
-        )
-    if out.exists() and any(os.path.samefile(out, path) for path in registers):
-        raise RefusedError(
-            f"« {out} » est un des registres lus : il n'est jamais remplacé. Choisissez un "
-            f"autre nom avec {option}."
-        )
-    return out
+    return output_path(
+        Path(name),
+        what="la liste des relances" if suffix == ".xlsx" else "l'agenda",
+        suffix=suffix,
+        option=option,
+        example=example,
+        inputs=[(path, "un des registres lus") for path in registers],
+    )
 
 
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
@@ -140,7 +116,7 @@ def relances(
     from ..followup import follow_up, text_lines
     from ..reader import load_register
 
-    paths = _register_paths(fichiers)
+    paths = register_paths(fichiers)
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():

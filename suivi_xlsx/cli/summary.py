@@ -8,17 +8,17 @@ statistics and xlsxwriter are imported inside the command so that ``suivi --help
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import RefusedError, SuiviError
 from .common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_path,
+    register_paths,
     resolve_today,
     sheet_option,
     today_option,
@@ -26,43 +26,6 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..stats import Share, YearlyStats
-
-
-def _register_paths(names: tuple[str, ...]) -> list[Path]:
-    """The registers, each checked before any is read (click.Path would answer in English),
-    duplicates dropped."""
-    from ..reader import check_file
-
-    paths: list[Path] = []
-    seen: set[Path] = set()
-    for name in names:
-        path = Path(name)
-        check_file(path)
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            paths.append(path)
-    return paths
-
-
-def _output_path(output: str | None, year: int, registers: list[Path]) -> Path:
-    out = Path(output) if output else Path(f"bilan-{year}.xlsx")
-    if out.suffix.lower() != ".xlsx":
-        raise SuiviError(
-            f"le bilan « {out} » doit être un fichier .xlsx : choisissez par exemple "
-            f"-o bilan-{year}.xlsx."
-        )
-    if out.is_dir():
-        raise SuiviError(f"« {out} » est un dossier : indiquez le nom du fichier du bilan.")
-    folder = out.parent
-    if not folder.is_dir():
-        raise SuiviError(f"le dossier « {folder} » n'existe pas : créez-le ou choisissez -o.")
-    if out.exists() and any(os.path.samefile(out, path) for path in registers):
-        raise RefusedError(
-            f"« {out} » est un des registres lus : le bilan ne le remplace jamais. "
-            "Choisissez un autre nom avec -o."
-        )
-    return out
 
 
 def _percent(share: Share | None) -> str:
@@ -151,8 +114,15 @@ def summary(
     from ..stats import yearly_stats
     from ..summary import existing_output, write_summary
 
-    paths = _register_paths(fichiers)
-    out = _output_path(output, year, paths)
+    paths = register_paths(fichiers)
+    out = output_path(
+        Path(output) if output else Path(f"bilan-{year}.xlsx"),
+        what="le bilan",
+        suffix=".xlsx",
+        option="-o",
+        example=f"bilan-{year}.xlsx",
+        inputs=[(path, "un des registres lus") for path in paths],
+    )
     if out.exists() and not force:  # before reading: answer at once
         raise existing_output(out)
     registers = [load_register(path, sheet=sheet) for path in paths]
