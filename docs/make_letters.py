@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from types import MappingProxyType
+
+from pagerender import render_page
 
 from suivi_xlsx.docx_letters import render_letter
 from suivi_xlsx.letters import LetterKind, build_letter
@@ -100,36 +100,6 @@ def _register() -> Register:
     return Register(None, (sheet,), SETTINGS)
 
 
-def _to_png(docx: Path, png: Path, workdir: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None or shutil.which("pdftoppm") is None:
-        sys.exit("LibreOffice (soffice) et pdftoppm (poppler-utils) sont nécessaires.")
-    profile = (workdir / "profile").as_uri()
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(workdir),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = workdir / f"{docx.stem}.pdf"
-    stem = png.with_suffix("")
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
-        check=True,
-        timeout=120,
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="garder les .docx et .pdf dans ce dossier")
@@ -146,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             docx = workdir / letter.file_name
             docx.write_bytes(render_letter(letter))
             png = HERE / f"courrier-{kind.value}.png"
-            _to_png(docx, png, workdir)
+            render_page(docx, png, workdir)
             print(f"Écrit : {png}")
     return 0
 

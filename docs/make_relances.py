@@ -16,10 +16,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from pagerender import render_page, tools
 
 from suivi_xlsx.followup import follow_up
 from suivi_xlsx.followup_output import write_workbook
@@ -36,11 +37,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="folder where to keep the .xlsx and .pdf")
     parser.add_argument("--out", type=Path, default=HERE / "relances-exemple.png")
     args = parser.parse_args()
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftoppm = shutil.which("pdftoppm")
-    if soffice is None or pdftoppm is None:
-        print("Il faut LibreOffice (soffice) et pdftoppm (poppler-utils).", file=sys.stderr)
-        return 2
+    tools()
     follow = follow_up([load_register(REGISTER)], TODAY, person=PERSON)
     if len(follow.people) != 1:
         print(f"Aucune relance pour {PERSON} au {TODAY:%d/%m/%Y}.", file=sys.stderr)
@@ -48,28 +45,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         xlsx = write_workbook(follow, work / "relances.xlsx")
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(work),
-                str(xlsx),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        pdf = xlsx.with_suffix(".pdf")
-        stem = work / "page"
         # Page 1 is the overview (Synthèse), page 2 the person's sheet.
-        subprocess.run(
-            [pdftoppm, "-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile", str(pdf), stem],
-            check=True,
-        )
-        shutil.copyfile(stem.with_suffix(".png"), args.out)
+        pdf = render_page(xlsx, args.out, work, page=2, resolution=80)
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             shutil.copy(xlsx, args.keep)

@@ -16,11 +16,12 @@ import argparse
 import datetime as dt
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from types import MappingProxyType
+
+from pagerender import render_page, tools
 
 from suivi_xlsx.model import (
     OPTIONAL_COLUMNS,
@@ -155,37 +156,13 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="folder where to keep the .xlsx and .pdf")
     parser.add_argument("--out", type=Path, default=HERE / "bilan-exemple.png")
     args = parser.parse_args()
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftoppm = shutil.which("pdftoppm")
-    if soffice is None or pdftoppm is None:
-        print("Il faut LibreOffice (soffice) et pdftoppm (poppler-utils).", file=sys.stderr)
-        return 2
+    tools()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         xlsx = write_summary(
             yearly_stats([example_register()], YEAR, TODAY), work / f"bilan-{YEAR}.xlsx"
         )
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{work / 'profile'}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(work),
-                str(xlsx),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        pdf = xlsx.with_suffix(".pdf")
-        stem = work / "page"
-        subprocess.run(
-            [pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf), stem],
-            check=True,
-        )
-        shutil.copyfile(stem.with_suffix(".png"), args.out)
+        pdf = render_page(xlsx, args.out, work, resolution=110)
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             shutil.copy(xlsx, args.keep)
