@@ -298,62 +298,40 @@ def build_cases(
                     verify=verify_entries(rows),
                 )
             )
+
+    def update_case(label: str, rows: int, legacy: bool) -> Case:
+        """``suivi update`` against openpyxl setting the same cells, each on a fresh copy."""
+        path, info = register(rows, legacy=legacy)
+        stem = "sans-numeros-" if legacy else ""
+        job_copy = out / f"maj-suivi-{stem}{rows}.xlsx"
+        base_copy = out / f"maj-openpyxl-{stem}{rows}.xlsx"
+        return Case(
+            label,
+            rows,
+            [
+                *suivi,
+                "update",
+                str(job_copy),
+                "--today",
+                TODAY,
+                "--agence",
+                generate.AGENCY,
+                "--no-backup",
+            ],
+            [*baselines, "openpyxl-update", str(base_copy), str(path.with_suffix(".json"))],
+            BASELINE_UPDATE,
+            UPDATE_TARGETS[nominal(rows)],
+            before_job=copier(path, job_copy),
+            before_baseline=copier(path, base_copy),
+            verify=verify_numbers(job_copy, info),
+        )
+
     if "update" in jobs:
-        for rows in sizes:
-            path, info = register(rows)
-            job_copy = out / f"maj-suivi-{rows}.xlsx"
-            base_copy = out / f"maj-openpyxl-{rows}.xlsx"
-            cases.append(
-                Case(
-                    "suivi update",
-                    rows,
-                    [
-                        *suivi,
-                        "update",
-                        str(job_copy),
-                        "--today",
-                        TODAY,
-                        "--agence",
-                        generate.AGENCY,
-                        "--no-backup",
-                    ],
-                    [*baselines, "openpyxl-update", str(base_copy), str(path.with_suffix(".json"))],
-                    BASELINE_UPDATE,
-                    UPDATE_TARGETS[nominal(rows)],
-                    before_job=copier(path, job_copy),
-                    before_baseline=copier(path, base_copy),
-                    verify=verify_numbers(job_copy, info),
-                )
-            )
+        cases.extend(update_case("suivi update", rows, legacy=False) for rows in sizes)
     if "fill" in jobs:
         # A register that never had numbers nor years (a new user's first run): every row
         # gets both. The cost per filled cell must stay constant (issue 13).
-        rows = max(sizes)
-        path, info = register(rows, legacy=True)
-        job_copy = out / f"maj-suivi-sans-numeros-{rows}.xlsx"
-        base_copy = out / f"maj-openpyxl-sans-numeros-{rows}.xlsx"
-        cases.append(
-            Case(
-                FILL_LABEL,
-                rows,
-                [
-                    *suivi,
-                    "update",
-                    str(job_copy),
-                    "--today",
-                    TODAY,
-                    "--agence",
-                    generate.AGENCY,
-                    "--no-backup",
-                ],
-                [*baselines, "openpyxl-update", str(base_copy), str(path.with_suffix(".json"))],
-                BASELINE_UPDATE,
-                UPDATE_TARGETS[nominal(rows)],
-                before_job=copier(path, job_copy),
-                before_baseline=copier(path, base_copy),
-                verify=verify_numbers(job_copy, info),
-            )
-        )
+        cases.append(update_case(FILL_LABEL, max(sizes), legacy=True))
     if "summary" in jobs:
         rows = max(sizes)
         path, _ = register(rows)
