@@ -89,11 +89,29 @@ def check(
       suivi-check registre.xlsx --today 2026-11-25 --format json
       suivi-check registre.xlsx --sheet 2026 --ignore numero-sequence
     """
-    if output_format == "json":
-        # A program reading stdout gets one JSON object whatever happens.
-        with json_errors(fichier):
-            _check(fichier, today, output_format, sheet, soon, ignore, jours, alsace_moselle)
-    _check(fichier, today, output_format, sheet, soon, ignore, jours, alsace_moselle)
+    # A program reading stdout gets one JSON object whatever happens.
+    errors = json_errors(fichier) if output_format == "json" else contextlib.nullcontext()
+    with errors:
+        from .. import load_register
+        from ..model import Calendar
+        from ..render import render_text, report_to_dict
+        from ..rules import CheckOptions, check_register
+
+        register = load_register(fichier, sheet=sheet)
+        options = CheckOptions(
+            today=resolve_today(today),
+            soon_days=soon,
+            ignore=ignore,
+            calendar=Calendar(jours) if jours is not None else None,
+            alsace_moselle=alsace_moselle,
+        )
+        report = check_register(register, options)
+        if output_format == "json":
+            # One line: with an indent, json falls back to its pure-Python encoder (3× slower).
+            click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))
+        else:
+            click.echo(render_text(report, style=click.style))
+        sys.exit(report.exit_status)
 
 
 @contextlib.contextmanager
@@ -117,35 +135,3 @@ def json_errors(fichier: str) -> Iterator[None]:
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
         raise
-
-
-def _check(
-    fichier: str,
-    today: dt.date | None,
-    output_format: str,
-    sheet: str | None,
-    soon: int,
-    ignore: frozenset[str],
-    jours: str | None,
-    alsace_moselle: bool | None,
-) -> None:
-    from .. import load_register
-    from ..model import Calendar
-    from ..render import render_text, report_to_dict
-    from ..rules import CheckOptions, check_register
-
-    register = load_register(fichier, sheet=sheet)
-    options = CheckOptions(
-        today=resolve_today(today),
-        soon_days=soon,
-        ignore=ignore,
-        calendar=Calendar(jours) if jours is not None else None,
-        alsace_moselle=alsace_moselle,
-    )
-    report = check_register(register, options)
-    if output_format == "json":
-        # One line: with an indent, json falls back to its pure-Python encoder (3× slower).
-        click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))
-    else:
-        click.echo(render_text(report, style=click.style))
-    sys.exit(report.exit_status)
