@@ -72,11 +72,9 @@ class Step(NamedTuple):
 
 
 def is_closed_undated(entry: Entry) -> bool:
-    """The closing cell says the entry is closed but gives no date (« clôturé », « fait »)."""
-    if entry.closed_on is not None or not entry.invalid:
-        return False
-    raw = entry.invalid.get(Column.CLOSED_ON)
-    return isinstance(raw, str) and is_closed_word(raw)
+    """The closing cell says the entry is closed but gives no date (« clôturé », « fait »):
+    ``Entry.is_open`` reads that cell."""
+    return entry.closed_on is None and not entry.is_open
 
 
 def is_open_at(entry: Entry, today: dt.date) -> bool:

@@ -183,38 +183,13 @@ OPEN_WORDS: frozenset[str] = frozenset(
 )
 _OPEN_PREFIXES = ("en cours", "en attente", "a faire", "voir ", "pas encore", "non ")
 
-#: Words that, in a date column, say the step is done, without giving its date.
-CLOSED_WORDS: frozenset[str] = frozenset(
-    {
-        "cloture",
-        "cloturee",
-        "clotures",
-        "clos",
-        "close",
-        "fait",
-        "faite",
-        "fini",
-        "termine",
-        "terminee",
-        "oui",
-        "ok",
-        "solde",
-        "soldee",
-        "regle",
-        "reglee",
-        "traite",
-        "traitee",
-        "envoye",
-        "envoyee",
-        "repondu",
-    }
-)
-
-#: The same closed words as typed with their accents, for the highlighting rules' formula
-#: (Excel compares text ignoring case, but not accents).
+#: Words that, in a date column, say the step is done, without giving its date; as typed,
+#: with and without accents, because the highlighting rules' formula lists them too (Excel
+#: compares text ignoring case, but not accents).
 CLOSED_WORDS_TYPED: tuple[str, ...] = (
     "clôturé",
     "clôturée",
+    "clôturés",
     "cloturé",
     "cloturée",
     "clôture",
@@ -239,6 +214,10 @@ CLOSED_WORDS_TYPED: tuple[str, ...] = (
     "envoyée",
     "répondu",
 )
+
+
+#: The same words compared as ``fold`` writes them.
+CLOSED_WORDS: frozenset[str] = frozenset(map(fold, CLOSED_WORDS_TYPED))
 
 
 def is_open_word(text: str) -> bool:
