@@ -314,14 +314,14 @@ def test_filling_an_empty_column_looks_at_each_row_a_bounded_number_of_times(
 ) -> None:
     rows = 3_000
     calls = 0
-    real = patch_module.SheetText.style_in_row
+    real = patch_module.SheetXml.style_in_row
 
-    def counted(self: patch_module.SheetText, index: int, column: int) -> int:
+    def counted(self: patch_module.SheetXml, index: int, column: int) -> int:
         nonlocal calls
         calls += 1
         return real(self, index, column)
 
-    monkeypatch.setattr(patch_module.SheetText, "style_in_row", counted)
+    monkeypatch.setattr(patch_module.SheetXml, "style_in_row", counted)
     edits = [
         CellEdit("R", r, 3, f"25.1601.{r:04d}", Column.ORDER_NUMBER) for r in range(2, rows + 2)
     ]
@@ -343,7 +343,7 @@ def test_neighbour_style_is_the_nearest_cell_above_else_below() -> None:
         b'<row r="5"><c r="A5"/></row><row r="6"><c r="D6" s="5"/></row>'
         b"</sheetData></worksheet>"
     )
-    text = patch_module.SheetText(sheet)
+    text = patch_module.SheetXml(sheet)
     styles = patch_module.NeighbourStyles(text, lowest=2)
     # Row 2: nothing above from row 2 on (row 1 is the header): the nearest below, D3.
     assert [styles.style(r, 3) for r in (2, 4, 5)] == [4, 4, 4]

@@ -1,8 +1,10 @@
-"""Patch one worksheet's XML as text: set cells, grow the dimension, keep our highlight rules.
+"""Patch one worksheet's XML as bytes: set cells, grow the dimension, keep our highlight rules.
 
-The sheet is never built as a tree: rows are located with a regex scan, untouched rows are
-copied verbatim, and only the rows that get edits are rewritten (new ``<c>`` elements inserted
-in column order, an empty styled cell replaced). Everything else in the part keeps its bytes.
+The sheet is never built as a tree nor decoded as a whole: rows are located with one regex
+scan of the bytes, and one pass in row order copies untouched stretches as views of the input
+and rewrites only the rows that get edits (new ``<c>`` elements inserted in column order, an
+empty styled cell replaced). Everything else in the part keeps its bytes, and memory follows
+the edits, not the text: the output is the input's own bytes plus the rewritten rows.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import codecs
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import Literal
 
-from ..a1 import cell_ref, column_index
+from ..a1 import column_index, column_letter
 from ..errors import RefusedError
 from ..plan import CellEdit, Highlight
 from .condfmt import apply_highlights
@@ -29,21 +32,34 @@ from .xmltext import (
     unescape_cell_text,
 )
 
-_ROOT_RE = re.compile(r"<([A-Za-z_][\w.-]*:)?worksheet\b")
+_ROOT_RE = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
 _REF_RE = re.compile(r"^([A-Za-z]{1,3})(\d+)$")
-_T_RE = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?t>)", re.DOTALL)
-_V_RE = re.compile(r"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v>)", re.DOTALL)
-_R_ATTR_RE = re.compile(r"\sr\s*=\s*[\"']\s*([0-9]+)\s*[\"']")
-_R_CELL_RE = re.compile(r"\sr\s*=\s*[\"']\s*\$?([A-Za-z]{1,3})\$?[0-9]+\s*[\"']")
-_F_RE = re.compile(r"<(?:[\w.-]+:)?f\b")
-#: How many existing rows above (then below) ``neighbour_style`` looks at for a column's style.
-NEIGHBOUR_REACH = 200
+_T_RE = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?t>)", re.DOTALL)
+_V_RE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v>)", re.DOTALL)
+_F_RE = re.compile(rb"<(?:[\w.-]+:)?f\b")
+_R_ATTR_RE = re.compile(rb"\sr\s*=\s*[\"']\s*([0-9]+)\s*[\"']")
+_R_CELL_RE = re.compile(rb"\sr\s*=\s*[\"']\s*\$?([A-Za-z]{1,3})\$?[0-9]+\s*[\"']")
+_S_ATTR_RE = re.compile(rb"\ss\s*=\s*[\"']\s*([0-9]+)\s*[\"']")
+_T_ATTR_RE = re.compile(rb"\st\s*=\s*[\"']\s*([A-Za-z]+)\s*[\"']")
+_SPANS_RE = re.compile(rb"\sspans\s*=\s*[\"']([^\"']*)[\"']")
+_DIGITS_RE = re.compile(rb"\d+")
 _NO_CELL = -1  # ``style_in_row``: the row has no cell in that column
+_CHUNK = 1 << 20  # bytes validated as UTF-8 at a time
+
+
+@lru_cache(maxsize=4096)
+def _letters(column: int) -> bytes:
+    return column_letter(column).encode("ascii")
 
 
 @lru_cache(maxsize=1024)
-def _letters_index(letters: str) -> int:
-    return column_index(letters)
+def _letters_index(letters: bytes) -> int:
+    return column_index(letters.decode("ascii"))
+
+
+def _ref_key(number: int, column: int) -> bytes:
+    """The ``r="D6"`` attribute text that finds a cell (Excel's own spelling)."""
+    return b'r="%s%d"' % (_letters(column), number)
 
 
 def decode_part(data: bytes) -> tuple[str, str, bytes]:
@@ -58,6 +74,24 @@ def decode_part(data: bytes) -> tuple[str, str, bytes]:
     return data.decode("utf-8"), "utf-8", b""
 
 
+def _utf8_body(data: bytes) -> tuple[bytes, str, bytes]:
+    """(UTF-8 bytes to patch, original codec, BOM). A UTF-8 part is validated a chunk at a
+    time (a damaged byte is the input's fault, and is said so before anything is written)
+    and patched in place; a UTF-16 part (rare) is transcoded to UTF-8 and back."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    if not bom and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, codec, bom = decode_part(data)
+        return text.encode("utf-8"), codec, bom
+    body = data[len(bom) :] if bom else data
+    if not body.isascii():
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(body)
+        for start in range(0, len(body), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    return body, "utf-8", bom
+
+
 def _sheet_damaged(detail: str) -> MalformedPart:
     return MalformedPart(f"la feuille du registre est mal formée ({detail})")
 
@@ -65,54 +99,68 @@ def _sheet_damaged(detail: str) -> MalformedPart:
 @dataclass(slots=True)
 class Cell:
     column: int
-    start: int  # offsets in the row's text
+    start: int  # offsets in the sheet bytes
     end: int
-    head: str  # the start tag
-    body: str  # between start and end tags ("" when self-closing)
+    attrs: bytes  # the start tag's attributes
+    body: bytes  # between start and end tags (b"" when self-closing)
 
     @property
     def style(self) -> int | None:
-        s = get_attr(self.head, "s")
-        return int(s) if s is not None and s.strip().isdigit() else None
+        found = _S_ATTR_RE.search(self.attrs)
+        return int(found.group(1)) if found else None
+
+    def kind(self) -> bytes | None:
+        found = _T_ATTR_RE.search(self.attrs)
+        return found.group(1) if found else None
 
     def is_text(self) -> bool:
         """A text cell (shared or inline string), not a formula."""
-        kind = get_attr(self.head, "t")
-        return kind in ("s", "inlineStr") and _F_RE.search(self.body) is None
+        return self.kind() in (b"s", b"inlineStr") and _F_RE.search(self.body) is None
 
     def is_empty(self) -> bool:
+        if not self.body:
+            return True
         if _F_RE.search(self.body):
             return False
         for pattern in (_T_RE, _V_RE):
             for match in pattern.finditer(self.body):
-                if (match.group(1) or "").strip():
+                if (match.group(1) or b"").strip():
                     return False
         return True
+
+
+# A cell looked up by its reference: found, absent (None), or False when the reference text
+# found is not a cell's (typed in a cell's text): then the row is read in full.
+Lookup = Cell | Literal[False] | None
 
 
 @dataclass(slots=True)
 class Row:
     number: int
-    start: int  # offsets in the sheet text
+    start: int  # offsets in the sheet bytes
     head_end: int
+    inner_end: int  # where the cells end (the close tag, or ``head_end`` when self-closing)
     end: int
-    head: str
-    self_closing: bool
-    _cells: list[Cell] | None = field(default=None)
-    _referenced: bool | None = field(default=None)  # see ``SheetText.row_referenced``
+    head: bytes
+
+    @property
+    def self_closing(self) -> bool:
+        return self.head.endswith(b"/>")
 
 
-class SheetText:
-    """A worksheet's XML with its rows indexed (no tree)."""
+class SheetXml:
+    """A worksheet part as UTF-8 bytes with its rows indexed (no tree, no decoded copy)."""
 
     def __init__(self, data: bytes, *, index_rows: bool = True) -> None:
-        self.text, self.codec, self.bom = decode_part(data)
-        root = _ROOT_RE.search(self.text)
+        self.data, self.codec, self.bom = _utf8_body(data)
+        data = self.data
+        self.view = memoryview(data)
+        root = _ROOT_RE.search(data)
         if root is None:
             raise _sheet_damaged("pas de balise worksheet")
-        self.prefix = root.group(1) or ""
+        self.prefix = root.group(1) or b""
         p = re.escape(self.prefix)
-        data_match = re.compile(rf"<{p}sheetData\b[^>]*?(/?)>").search(self.text, root.end())
+        data_match = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>").search(data, root.end())
         if data_match is None:
             raise _sheet_damaged("pas de sheetData")
         self.data_tag = (data_match.start(), data_match.end())
@@ -122,37 +170,41 @@ class SheetText:
             self.data_end = data_match.end()
         else:
             self.content_start = data_match.end()
-            close_tag = f"</{self.prefix}sheetData>"
-            self.content_end = self.text.find(close_tag, self.content_start)
+            close_tag = b"</" + self.prefix + b"sheetData>"
+            self.content_end = data.find(close_tag, self.content_start)
             if self.content_end < 0:
                 raise _sheet_damaged("sheetData non fermé")
             self.data_end = self.content_end + len(close_tag)
-        self._row_re = re.compile(rf"<{p}row\b([^>]*)>")
-        self._cell_re = re.compile(rf"<{p}c\b([^>]*?)(/>|>(.*?)</{p}c>)", re.DOTALL)
-        self._row_close = f"</{self.prefix}row>"
+        self._row_re = re.compile(rb"<" + p + rb"row\b([^>]*)>")
+        self._cell_re = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.DOTALL)
+        self._cell_ref_re = re.compile(
+            rb"<" + p + rb"c\b[^>]*?\sr\s*=\s*[\"']\s*\$?([A-Za-z]{1,3})"
+        )
+        self.row_close = b"</" + self.prefix + b"row>"
+        self._cell_open = b"<" + self.prefix + b"c"
         # Parallel lists (Excel row number, offset of ``<row``): cheap for 100k rows; Row
         # objects are made only for the rows looked at.
         self.numbers: list[int] = []
         self.starts: list[int] = []
-        self._rows: dict[int, Row] = {}
-        self._indexed = index_rows
-        self.last_found_end: int | None = None  # where ``find_cell``'s last direct hit ended
         self._col_styles: list[tuple[int, int, int]] | None = None  # (min, max, style)
-        self._cell_open = f"<{self.prefix}c"
-        self._cell_ref_re = re.compile(
-            rf"<{re.escape(self.prefix)}c\b[^>]*?\sr\s*=\s*[\"']\s*\$?([A-Za-z]{{1,3}})"
-        )
+        self._column_styles: dict[int, int | None] = {}
+        self._all_referenced: bool | None = None
+        self._column_cell_re: dict[int, re.Pattern[bytes]] = {}
+        self._indexed = False
         if index_rows:
-            self._index_rows()
+            self.index_rows()
 
-    def _index_rows(self) -> None:
-        p = re.escape(self.prefix)
+    def index_rows(self) -> None:
+        if self._indexed:
+            return
         self._indexed = True
-        numbers, starts = self.numbers, self.starts
+        p = re.escape(self.prefix)
+        numbers, starts, data = self.numbers, self.starts, self.data
+        content = (self.content_start, self.content_end)
         # Fast path: every row carries its number (what Excel and most writers do).
-        fast_re = re.compile(rf"<{p}row\b[^>]*?\sr\s*=\s*[\"']([0-9]+)[\"']")
-        fast = [(m.start(), int(m.group(1))) for m in fast_re.finditer(self.text, *self._content)]
-        if len(fast) == self.text.count(f"<{self.prefix}row", *self._content) and all(
+        fast_re = re.compile(rb"<" + p + rb"row\b[^>]*?\sr\s*=\s*[\"']([0-9]+)[\"']")
+        fast = [(m.start(), int(m.group(1))) for m in fast_re.finditer(data, *content)]
+        if len(fast) == data.count(b"<" + self.prefix + b"row", *content) and all(
             a[1] < b[1] for a, b in pairwise(fast)
         ):
             starts.extend(start for start, _ in fast)
@@ -160,7 +212,7 @@ class SheetText:
             return
         r_attr = _R_ATTR_RE.search
         previous = 0
-        for match in self._row_re.finditer(self.text, *self._content):
+        for match in self._row_re.finditer(data, *content):
             found = r_attr(match.group(1))
             number = int(found.group(1)) if found else previous + 1
             if number <= previous:
@@ -169,131 +221,136 @@ class SheetText:
             numbers.append(number)
             starts.append(match.start())
 
-    @property
-    def _content(self) -> tuple[int, int]:
-        return self.content_start, self.content_end
-
+    # -- rows and cells ------------------------------------------------------------------
     def row_at(self, index: int) -> Row:
         """The ``index``-th ``<row>`` element of sheetData."""
-        row = self._rows.get(index)
-        if row is None:
-            match = self._row_re.match(self.text, self.starts[index])
-            assert match is not None
-            head = match.group(0)
-            row = Row(
-                self.numbers[index], match.start(), match.end(), -1, head, head.endswith("/>")
-            )
-            self._rows[index] = row
-        return row
+        data = self.data
+        match = self._row_re.match(data, self.starts[index])
+        if match is None:  # pragma: no cover - the index found a row start here
+            raise _sheet_damaged(f"ligne {self.numbers[index]} illisible")
+        head_end = match.end()
+        head = match.group(0)
+        if head.endswith(b"/>"):
+            return Row(self.numbers[index], match.start(), head_end, head_end, head_end, head)
+        inner_end = data.find(self.row_close, head_end, self.content_end)
+        if inner_end < 0:
+            raise _sheet_damaged(f"ligne {self.numbers[index]} non fermée")
+        end = inner_end + len(self.row_close)
+        return Row(self.numbers[index], match.start(), head_end, inner_end, end, head)
 
-    # -- rows and cells ------------------------------------------------------------------
     def row(self, number: int) -> Row | None:
         i = bisect.bisect_left(self.numbers, number)
         if i < len(self.numbers) and self.numbers[i] == number:
             return self.row_at(i)
         return None
 
-    def _row_end(self, row: Row) -> int:
-        if row.end < 0:
-            if row.self_closing:
-                row.end = row.head_end
-            else:
-                close = self.text.find(self._row_close, row.head_end, self.content_end)
-                if close < 0:
-                    raise _sheet_damaged(f"ligne {row.number} non fermée")
-                row.end = close + len(self._row_close)
-        return row.end
+    def cell_by_ref(self, number: int, column: int, lo: int, hi: int) -> Lookup:
+        """The cell ``r="…"`` names, searched in ``lo``..``hi``: None when no such reference
+        is there; False when the text found is not a cell's start tag (a reference typed in
+        a cell's text): then the caller reads the row in full."""
+        data = self.data
+        pos = data.find(_ref_key(number, column), lo, hi)
+        if pos < 0:
+            return None
+        start = data.rfind(b"<", lo, pos)
+        match = self._cell_re.match(data, start) if start >= 0 else None
+        if match is None or match.end() > hi or pos >= match.start(1) + len(match.group(1)):
+            return False
+        return Cell(column, match.start(), match.end(), match.group(1), match.group(3) or b"")
 
     def cells(self, row: Row) -> list[Cell]:
-        if row._cells is None:
-            end = self._row_end(row)
-            inner_end = end if row.self_closing else end - len(self._row_close)
-            inner = self.text[row.head_end : inner_end]
-            cells: list[Cell] = []
-            previous = -1
-            cell_r = _R_CELL_RE.search
-            prefix = self.prefix
-            for match in self._cell_re.finditer(inner):
-                attrs = match.group(1)
-                found = cell_r(attrs)
-                column = _letters_index(found.group(1)) if found else previous + 1
-                previous = column
-                closing = "/>" if match.group(2) == "/>" else ">"
-                cells.append(
-                    Cell(
-                        column,
-                        match.start(),
-                        match.end(),
-                        f"<{prefix}c{attrs}{closing}",
-                        match.group(3) or "",
-                    )
-                )
-            row._cells = cells
-        return row._cells
+        """Every cell of ``row``, with columns from references or position (no ``r``)."""
+        cells: list[Cell] = []
+        previous = -1
+        cell_r = _R_CELL_RE.search
+        for match in self._cell_re.finditer(self.data, row.head_end, row.inner_end):
+            attrs = match.group(1)
+            found = cell_r(attrs)
+            column = _letters_index(found.group(1).upper()) if found else previous + 1
+            previous = column
+            cells.append(Cell(column, match.start(), match.end(), attrs, match.group(3) or b""))
+        return cells
 
-    def find_cell(self, number: int, column: int, hint: int = 0) -> Cell | None:
-        """A cell by its reference (``r="D6"`` is unique in a sheet), searched from offset
-        ``hint`` on; falls back to the row index when not found that way."""
-        ref = f'r="{cell_ref(number, column)}"'
-        pos = self.text.find(ref, max(hint, self.content_start), self.content_end)
-        if pos >= 0:
-            start = self.text.rfind("<", self.content_start, pos)
-            match = self._cell_re.match(self.text, start) if start >= 0 else None
-            if match is not None:
-                closing = "/>" if match.group(2) == "/>" else ">"
-                head = f"<{self.prefix}c{match.group(1)}{closing}"
-                self.last_found_end = match.end()
-                return Cell(column, match.start(), match.end(), head, match.group(3) or "")
-        self.last_found_end = None
-        if not self._indexed:
-            self._index_rows()
-        return self.cell(number, column)
+    def referenced(self, row: Row) -> bool:
+        """Every cell of ``row`` carries its ``r="…"`` reference: cells can then be found by
+        reference alone, without reading the whole row."""
+        count = self.data.count
+        return count(self._cell_open, row.head_end, row.inner_end) == count(
+            b' r="', row.head_end, row.inner_end
+        )
+
+    def find_in(self, row: Row, column: int) -> Lookup:
+        """The cell of a ``referenced`` row at ``column`` (see ``cell_by_ref``)."""
+        return self.cell_by_ref(row.number, column, row.head_end, row.inner_end)
+
+    def cell_in(self, row: Row, column: int) -> Cell | None:
+        if self.referenced(row):
+            found = self.find_in(row, column)
+            if found is not False:
+                return found
+        return next((c for c in self.cells(row) if c.column == column), None)
 
     def cell(self, number: int, column: int) -> Cell | None:
         row = self.row(number)
-        if row is None:
-            return None
-        return self.cell_in(row, column)
+        return None if row is None else self.cell_in(row, column)
 
-    def cell_in(self, row: Row, column: int) -> Cell | None:
-        """The cell of ``row`` at ``column``: found by its reference when it has one (fast),
-        else by reading the whole row."""
-        if row._cells is None and not row.self_closing:
-            end = self._row_end(row)
-            ref = f'r="{cell_ref(row.number, column)}"'
-            pos = self.text.find(ref, row.head_end, end)
+    def insert_position(self, row: Row, column: int) -> int:
+        """Where a new cell of ``column`` goes in a ``referenced`` row: before the first cell
+        of a later column, else after the last cell."""
+        data = self.data
+        number = row.number
+        # Rows are mostly dense: the next column's cell is usually there.
+        for later in range(column + 1, min(column + 4, 16_384)):
+            pos = data.find(_ref_key(number, later), row.head_end, row.inner_end)
             if pos >= 0:
-                start = self.text.rfind("<", row.head_end, pos)
-                match = self._cell_re.match(self.text, start) if start >= 0 else None
-                if match is not None and match.end() <= end:
-                    closing = "/>" if match.group(2) == "/>" else ">"
-                    return Cell(
-                        column,
-                        match.start() - row.head_end,
-                        match.end() - row.head_end,
-                        f"<{self.prefix}c{match.group(1)}{closing}",
-                        match.group(3) or "",
-                    )
-            elif self.row_referenced(row):
-                return None
-        return next((c for c in self.cells(row) if c.column == column), None)
+                return data.rfind(b"<", row.head_end, pos)
+        last = -1
+        for match in self._cell_ref_re.finditer(data, row.head_end, row.inner_end):
+            if _letters_index(match.group(1).upper()) > column:
+                return match.start()
+            last = match.start()
+        if last < 0:
+            return row.head_end
+        cell = self._cell_re.match(data, last)
+        return cell.end() if cell is not None else row.inner_end
 
-    def neighbour_style(self, number: int, column: int, lowest: int) -> int | None:
-        """Style of the nearest existing cell of ``column`` in rows above (down to ``lowest``),
-        then below."""
-        i = bisect.bisect_left(self.numbers, number)
-        for j in range(i - 1, max(-1, i - 1 - NEIGHBOUR_REACH), -1):
-            row = self.row_at(j)
-            if row.number < lowest:
-                break
-            found = self.cell_in(row, column)
-            if found is not None:
-                return found.style or 0
-        start = i + 1 if i < len(self.numbers) and self.numbers[i] == number else i
-        for j in range(start, min(len(self.numbers), start + NEIGHBOUR_REACH)):
-            found = self.cell_in(self.row_at(j), column)
-            if found is not None:
-                return found.style or 0
+    def style_in_row(self, index: int, column: int) -> int:
+        """The style (0 when none) of the ``index``-th row's cell in ``column``, or
+        ``_NO_CELL``."""
+        found = self.cell_in(self.row_at(index), column)
+        return _NO_CELL if found is None else (found.style or 0)
+
+    @property
+    def all_referenced(self) -> bool:
+        """Every cell of the sheet carries its reference (what Excel writes)."""
+        if self._all_referenced is None:
+            count, span = self.data.count, (self.content_start, self.content_end)
+            cells, refs = count(self._cell_open, *span), count(b' r="', *span)
+            self._all_referenced = cells + len(self.numbers) == refs
+        return self._all_referenced
+
+    def next_row_with(self, column: int, index: int) -> int | None:
+        """The index of the first row from the ``index``-th on that has a cell in ``column``.
+        One regex search when every cell carries its reference, else row after row."""
+        if index >= len(self.starts):
+            return None
+        if not self.all_referenced:
+            for j in range(index, len(self.starts)):
+                if self.cell_in(self.row_at(j), column) is not None:
+                    return j
+            return None
+        pattern = self._column_cell_re.get(column)
+        if pattern is None:  # a literal start: the regex engine scans for it at C speed
+            pattern = re.compile(b' r="' + re.escape(_letters(column)) + b'[0-9]+"')
+            self._column_cell_re[column] = pattern
+        data, pos = self.data, self.starts[index]
+        while found := pattern.search(data, pos, self.content_end):
+            start = data.rfind(b"<", pos, found.start())
+            if start >= 0 and data.startswith(self._cell_open, start):
+                tag_end = data.find(b">", start)
+                if tag_end > found.start():  # inside a cell's start tag, not in a text
+                    return bisect.bisect_right(self.starts, found.start()) - 1
+            pos = found.end()
         return None
 
     def column_style(self, column: int) -> int | None:
@@ -301,73 +358,17 @@ class SheetText:
         if self._col_styles is None:
             ranges: list[tuple[int, int, int]] = []
             p = re.escape(self.prefix)
-            col_re = re.compile(rf"<{p}col\b[^>]*>")
-            for match in col_re.finditer(self.text, 0, self.data_tag[0]):
-                tag = match.group(0)
+            for match in re.finditer(rb"<" + p + rb"col\b[^>]*>", self.data[: self.data_tag[0]]):
+                tag = match.group(0).decode("utf-8")
                 lo, hi, style = get_attr(tag, "min"), get_attr(tag, "max"), get_attr(tag, "style")
                 if lo and hi and style and lo.isdigit() and hi.isdigit() and style.isdigit():
                     ranges.append((int(lo), int(hi), int(style)))
             self._col_styles = ranges
-        for first, last, number in self._col_styles:
-            if first <= column + 1 <= last:
-                return number
-        return None
-
-    def style_in_row(self, index: int, column: int) -> int:
-        """The style (0 when none) of the ``index``-th row's cell in ``column``, or
-        ``_NO_CELL``. Found by the cell's reference within the row's span, without building
-        the row; rows whose cells lack references are read in full."""
-        text = self.text
-        start = self.starts[index]
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else self.content_end
-        pos = text.find(f'r="{cell_ref(self.numbers[index], column)}"', start, end)
-        if pos >= 0:
-            lt = text.rfind("<", start, pos)
-            gt = text.find(">", pos, end)
-            if lt >= 0 and gt >= 0:
-                s = get_attr(text[lt : gt + 1], "s")
-                return int(s) if s is not None and s.strip().isdigit() else 0
-        # As many ``r="`` as cells plus the row's own: every cell carries its reference
-        # (what Excel writes), so one not found that way is absent.
-        if text.count(self._cell_open, start, end) == text.count(' r="', start, end) - 1:
-            return _NO_CELL
-        found = self.cell_in(self.row_at(index), column)
-        return _NO_CELL if found is None else (found.style or 0)
-
-    def row_referenced(self, row: Row) -> bool:
-        """Every cell of ``row`` carries its ``r="…"`` reference: cells can then be found by
-        reference alone, without reading the whole row."""
-        if row._referenced is None:
-            end = self._row_end(row)
-            count = self.text.count
-            row._referenced = row.self_closing or count(
-                self._cell_open, row.head_end, end
-            ) == count(' r="', row.head_end, end)
-        return row._referenced
-
-    def insert_position(self, row: Row, column: int) -> int:
-        """Where a new cell of ``column`` goes in ``row`` (an offset in its inner text): before
-        the first cell of a later column, else after the last cell. For a ``row_referenced``
-        row, without building its cells."""
-        end = self._row_end(row)
-        inner_end = end if row.self_closing else end - len(self._row_close)
-        # Rows are mostly dense: the next column's cell is usually there.
-        for later in range(column + 1, min(column + 4, 16_384)):
-            pos = self.text.find(f'r="{cell_ref(row.number, later)}"', row.head_end, inner_end)
-            if pos >= 0:
-                return self.text.rfind("<", row.head_end, pos) - row.head_end
-        last = -1
-        for match in self._cell_ref_re.finditer(self.text, row.head_end, inner_end):
-            if _letters_index(match.group(1).upper()) > column:
-                return match.start() - row.head_end
-            last = match.start()
-        if last < 0:
-            return 0
-        cell = self._cell_re.match(self.text, last)
-        return (cell.end() if cell is not None else inner_end) - row.head_end
-
-    def encode(self, text: str) -> bytes:
-        return self.bom + text.encode(self.codec)
+        if column not in self._column_styles:
+            self._column_styles[column] = next(
+                (n for lo, hi, n in self._col_styles if lo <= column + 1 <= hi), None
+            )
+        return self._column_styles[column]
 
 
 class NeighbourStyles:
@@ -377,13 +378,15 @@ class NeighbourStyles:
     looked at once per column whatever the number of cells filled: a column empty on most
     rows (a register that never had numbers) costs one pass, not one search per cell."""
 
-    def __init__(self, sheet: SheetText, lowest: int) -> None:
+    def __init__(self, sheet: SheetXml, lowest: int) -> None:
         self.sheet = sheet
         self.lowest_index = bisect.bisect_left(sheet.numbers, lowest)
         # column → (rows below this index were looked at, nearest style among them)
         self._above: dict[int, tuple[int, int | None]] = {}
-        # column → (rows before this index were looked at, index of the nearest cell or None)
+        # column → (index of the nearest cell below, its style); (len(rows), None): none
         self._below: dict[int, tuple[int, int | None]] = {}
+        # Columns with no cell at all from ``lowest`` down (a column never filled in).
+        self._empty: set[int] = set()
 
     def style(self, number: int, column: int, here: int | None = None) -> int | None:
         """The neighbour style for a new cell at row ``number``, ``column``. ``here``: the
@@ -392,7 +395,17 @@ class NeighbourStyles:
         sheet = self.sheet
         numbers = sheet.numbers
         i = bisect.bisect_left(numbers, number)
-        looked, found = self._above.get(column, (self.lowest_index, None))
+        if column in self._empty and i >= self.lowest_index:
+            return None
+        above = self._above.get(column)
+        exists = i < len(numbers) and numbers[i] == number
+        if above is not None and above[0] == i and above[1] is not None:
+            # Asked for the next row of a pass, every row above already looked at: the
+            # usual case when a column is filled row after row.
+            if here is not None and exists:
+                self._above[column] = (i + 1, above[1] if here == _NO_CELL else here)
+            return above[1]
+        looked, found = above if above is not None else (self.lowest_index, None)
         if i < looked:  # asked out of order: look again from scratch, correct if slower
             looked, found = self.lowest_index, None
         nearest: int | None = None
@@ -404,60 +417,60 @@ class NeighbourStyles:
         if nearest is None:
             nearest = found
         self._above[column] = (max(i, looked), nearest)
-        exists = i < len(numbers) and numbers[i] == number
         if here is not None and exists and i >= self.lowest_index:
             self._above[column] = (i + 1, here if here != _NO_CELL else nearest)
         if nearest is not None:
             return nearest
         start = i + 1 if exists else i
-        frontier, below = self._below.get(column, (0, None))
-        if below is not None and below >= start:
-            return sheet.style_in_row(below, column)
-        j = max(start, frontier)
-        while j < len(numbers):
-            style = sheet.style_in_row(j, column)
-            if style != _NO_CELL:
-                self._below[column] = (j, j)
-                return style
-            j += 1
+        known = self._below.get(column)
+        if known is not None and known[0] >= start:  # rows start..known[0]-1 have none
+            return known[1]
+        below = sheet.next_row_with(column, start)
+        if below is not None:
+            style = sheet.style_in_row(below, column)
+            self._below[column] = (below, style)
+            return style
         self._below[column] = (len(numbers), None)
+        if i >= self.lowest_index and (not exists or here == _NO_CELL):
+            self._empty.add(column)  # nothing above, here, nor below
         return None
 
 
-def _value_cell(prefix: str, edit: CellEdit, style: int | None, date1904: bool) -> str:
-    ref = cell_ref(edit.row, edit.column)
+def _value_cell(prefix: str, edit: CellEdit, style: int | None, date1904: bool) -> bytes:
+    ref = f"{column_letter(edit.column)}{edit.row}"
     value = edit.value
     if isinstance(value, str):
-        return inline_string_cell(prefix, ref, style, value)
+        return inline_string_cell(prefix, ref, style, value).encode("utf-8")
     if isinstance(value, bool):
         raise TypeError("a boolean is not a register value")
     if isinstance(value, int):
-        return number_cell(prefix, ref, style, value)
+        return number_cell(prefix, ref, style, value).encode("utf-8")
     if isinstance(value, dt.date):
-        return number_cell(prefix, ref, style, excel_serial(value, date1904=date1904))
+        serial = excel_serial(value, date1904=date1904)
+        return number_cell(prefix, ref, style, serial).encode("utf-8")
     raise TypeError(f"unsupported cell value: {value!r}")
 
 
-def _grow_spans(head: str, columns: Sequence[int]) -> str:
-    spans = get_attr(head, "spans")
-    if spans is None:
+def _grow_spans(head: bytes, low: int, high: int) -> bytes:
+    """The row's start tag with ``spans`` covering columns ``low``..``high`` (0-based) too."""
+    found = _SPANS_RE.search(head)
+    if found is None:
         return head
-    grown = _grown_spans(spans, tuple(columns))
-    return head if grown is None else set_attr(head, "spans", grown)
+    grown = _grown_spans(found.group(1), low, high)
+    return head if grown is None else head[: found.start(1)] + grown + head[found.end(1) :]
 
 
 @lru_cache(maxsize=256)
-def _grown_spans(spans: str, columns: tuple[int, ...]) -> str | None:
-    """The ``spans`` value covering ``columns`` too, or None when it already does (rows of a
-    register share a few values: cached)."""
-    bounds = [int(n) for n in re.findall(r"\d+", spans)]
+def _grown_spans(spans: bytes, low: int, high: int) -> bytes | None:
+    """The ``spans`` value covering ``low``..``high`` too, or None when it already does (rows
+    of a register share a few values: cached)."""
+    bounds = [int(n) for n in _DIGITS_RE.findall(spans)]
     if not bounds:
         return None
-    lo = min([*bounds, *(c + 1 for c in columns)])
-    hi = max([*bounds, *(c + 1 for c in columns)])
+    lo, hi = min(*bounds, low + 1), max(*bounds, high + 1)
     if lo == min(bounds) and hi == max(bounds):
         return None
-    return f"{lo}:{hi}"
+    return b"%d:%d" % (lo, hi)
 
 
 def _grow_dimension(head: str, prefix: str, edits: Sequence[CellEdit]) -> str:
@@ -472,9 +485,10 @@ def _grow_dimension(head: str, prefix: str, edits: Sequence[CellEdit]) -> str:
         return head
     rows = [int(c.group(2)) for c in corners if c]
     cols = [column_index(c.group(1)) for c in corners if c]
-    rows += [e.row for e in edits]
-    cols += [e.column for e in edits]
-    first, last = cell_ref(min(rows), min(cols)), cell_ref(max(rows), max(cols))
+    rows += [min(e.row for e in edits), max(e.row for e in edits)]
+    cols += [min(e.column for e in edits), max(e.column for e in edits)]
+    first = f"{column_letter(min(cols))}{min(rows)}"
+    last = f"{column_letter(max(cols))}{max(rows)}"
     new_ref = first if first == last else f"{first}:{last}"
     if new_ref == ref:
         return head
@@ -487,6 +501,116 @@ class SheetPatch:
 
     data: bytes | None
     highlighted: bool
+
+
+class _RowPatcher:
+    """Rewrites one edited row at a time, in row order (the order ``NeighbourStyles`` is
+    cheapest in)."""
+
+    def __init__(self, sheet: SheetXml, styles: Styles | None, date1904: bool, lowest: int) -> None:
+        self.sheet = sheet
+        self.styles = styles
+        self.date1904 = date1904
+        self.prefix = sheet.prefix.decode("ascii")
+        self.neighbours = NeighbourStyles(sheet, lowest)
+        self._date_styles: dict[tuple[int | None, int | None], int] = {}
+
+    def style_for(self, edit: CellEdit, existing: Cell | None) -> int | None:
+        own = existing.style if existing is not None else None
+        here = (own or 0) if existing is not None else _NO_CELL
+        neighbour = self.neighbours.style(edit.row, edit.column, here)
+        if neighbour is None:
+            neighbour = self.sheet.column_style(edit.column)
+        base = own if own else neighbour
+        if not isinstance(edit.value, dt.date):
+            return base
+        key = (base, neighbour)
+        if key not in self._date_styles:
+            self._date_styles[key] = self._date_style(base, neighbour)
+        return self._date_styles[key]
+
+    def _date_style(self, base: int | None, neighbour: int | None) -> int:
+        """A style showing dates for a cell whose style would be ``base``."""
+        styles = self.styles
+        if styles is None:
+            raise RefusedError(
+                "Le classeur n'a pas de feuille de styles pour afficher les dates : ouvrez-le "
+                "dans Excel, enregistrez-le de nouveau, puis relancez la commande."
+            )
+        if base is not None and styles.is_date_style(base):
+            return base
+        if neighbour is not None and styles.is_date_style(neighbour):
+            return neighbour
+        return styles.date_style(base or 0)
+
+    def cell(self, edit: CellEdit, existing: Cell | None) -> bytes:
+        # A date typed as text is replaced only while the cell still holds text (the run also
+        # refuses a file changed since it was read); any other cell must be empty.
+        if edit.replaces is not None and (existing is None or not existing.is_text()):
+            raise RefusedError(
+                f"La cellule {edit.cell} de la feuille « {edit.sheet} » ne contient plus "
+                "la date saisie en texte : le fichier a changé, relancez la commande."
+            )
+        if edit.replaces is None and existing is not None and not existing.is_empty():
+            raise RefusedError(
+                f"La cellule {edit.cell} de la feuille « {edit.sheet} » n'est plus vide : "
+                "le fichier a changé, relancez la commande."
+            )
+        return _value_cell(self.prefix, edit, self.style_for(edit, existing), self.date1904)
+
+    def new_row(self, number: int, edits: Sequence[CellEdit]) -> bytes:
+        cells = b"".join(self.cell(e, None) for e in edits)
+        return b'<%srow r="%d">%s%s' % (self.sheet.prefix, number, cells, self.sheet.row_close)
+
+    def patched_row(self, row: Row, edits: Sequence[CellEdit]) -> list[bytes | memoryview]:
+        """The row's new bytes, as segments (views of the input between new cells)."""
+        sheet = self.sheet
+        pieces: list[tuple[int, int, bytes]] = []  # (start, end, new) in the sheet bytes
+        row_cells = None if sheet.referenced(row) else sheet.cells(row)
+        find, number, lo, hi = sheet.data.find, row.number, row.head_end, row.inner_end
+        for edit in edits:
+            column = edit.column
+            existing: Lookup = None
+            if row_cells is None:
+                if find(b'r="%s%d"' % (_letters(column), number), lo, hi) < 0:
+                    # No such cell (a column being filled in): the usual case, made short.
+                    pos = sheet.insert_position(row, column)
+                    pieces.append((pos, pos, self.cell(edit, None)))
+                    continue
+                existing = sheet.find_in(row, column)
+                if existing is False:  # a reference inside a text: read the row in full
+                    row_cells = sheet.cells(row)
+            if row_cells is not None:
+                existing = next((c for c in row_cells if c.column == column), None)
+            assert existing is not False
+            new = self.cell(edit, existing)
+            if existing is not None:
+                pieces.append((existing.start, existing.end, new))
+            elif row_cells is None:
+                pos = sheet.insert_position(row, column)
+                pieces.append((pos, pos, new))
+            else:
+                after = next((c for c in row_cells if c.column > column), None)
+                if after is not None:
+                    pos = after.start
+                elif row_cells:
+                    pos = row_cells[-1].end
+                else:
+                    pos = row.head_end
+                pieces.append((pos, pos, new))
+        head = _grow_spans(row.head, edits[0].column, edits[-1].column)
+        view = sheet.view
+        out: list[bytes | memoryview] = [head[:-2].rstrip() + b">" if row.self_closing else head]
+        pos = row.head_end
+        if any(a[1] > b[0] for a, b in pairwise(pieces)):  # cells out of column order
+            pieces.sort(key=lambda p: (p[0], p[1]))
+        for a, b, new in pieces:
+            if a > pos:
+                out.append(view[pos:a])
+            out.append(new)
+            pos = b
+        out.append(sheet.row_close if row.self_closing else view[pos : row.end])
+        return out
 
 
 def patch_sheet(
@@ -502,167 +626,84 @@ def patch_sheet(
 
     ``first_entry_row`` bounds the search for a column's neighbour style (never the header).
     """
-    sheet = SheetText(data)
-    text = sheet.text
-    prefix = sheet.prefix
+    sheet = SheetXml(data)
+    del data
+    body, view = sheet.data, sheet.view
+    prefix = sheet.prefix.decode("ascii")
     lowest = first_entry_row or min((e.row for e in edits), default=1)
-    neighbours = NeighbourStyles(sheet, lowest)
+    patcher = _RowPatcher(sheet, styles, date1904, lowest)
     by_row: dict[int, list[CellEdit]] = {}
     for edit in sorted(edits, key=lambda e: (e.row, e.column)):
         by_row.setdefault(edit.row, []).append(edit)
 
-    def style_for(edit: CellEdit, existing: Cell | None) -> int | None:
-        own = existing.style if existing is not None else None
-        here = (own or 0) if existing is not None else _NO_CELL
-        neighbour = neighbours.style(edit.row, edit.column, here)
-        if neighbour is None:
-            neighbour = sheet.column_style(edit.column)
-        base = own if own else neighbour
-        if not isinstance(edit.value, dt.date):
-            return base
-        if styles is None:
-            raise RefusedError(
-                "Le classeur n'a pas de feuille de styles pour afficher les dates : ouvrez-le "
-                "dans Excel, enregistrez-le de nouveau, puis relancez la commande."
-            )
-        if base is not None and styles.is_date_style(base):
-            return base
-        if neighbour is not None and styles.is_date_style(neighbour):
-            return neighbour
-        return styles.date_style(base or 0)
-
-    splices: list[tuple[int, int, str]] = []
-    inserts: dict[int, list[str]] = {}
+    # One pass in row order: the stretch before each edited row is copied as a view.
+    segments: list[bytes | memoryview] = []
+    numbers, starts = sheet.numbers, sheet.starts
+    pos = sheet.content_start
+    i = 0
     for number, row_edits in by_row.items():
-        row = sheet.row(number)
-        if row is None:
-            cells = "".join(_value_cell(prefix, e, style_for(e, None), date1904) for e in row_edits)
-            i = bisect.bisect_left(sheet.numbers, number)
-            pos = sheet.starts[i] if i < len(sheet.starts) else sheet.content_end
-            inserts.setdefault(pos, []).append(f'<{prefix}row r="{number}">{cells}</{prefix}row>')
-            continue
-        # Rows whose cells all carry their reference (Excel's) are patched without building
-        # every cell: the cost follows the edits, not the row's width.
-        row_cells = None if sheet.row_referenced(row) else sheet.cells(row)
-        end = sheet._row_end(row)
-        inner_end = end if row.self_closing else end - len(sheet._row_close)
-        inner = text[row.head_end : inner_end]
-        pieces: list[tuple[int, int, str]] = []
-        for edit in row_edits:
-            if row_cells is None:
-                existing = sheet.cell_in(row, edit.column)
-            else:
-                existing = next((c for c in row_cells if c.column == edit.column), None)
-            # A date typed as text is replaced only while the cell still holds text (the run
-            # also refuses a file changed since it was read); any other cell must be empty.
-            if edit.replaces is not None and (existing is None or not existing.is_text()):
-                raise RefusedError(
-                    f"La cellule {edit.cell} de la feuille « {edit.sheet} » ne contient plus "
-                    "la date saisie en texte : le fichier a changé, relancez la commande."
-                )
-            if edit.replaces is None and existing is not None and not existing.is_empty():
-                raise RefusedError(
-                    f"La cellule {edit.cell} de la feuille « {edit.sheet} » n'est plus vide : "
-                    "le fichier a changé, relancez la commande."
-                )
-            new = _value_cell(prefix, edit, style_for(edit, existing), date1904)
-            if existing is not None:
-                pieces.append((existing.start, existing.end, new))
-            elif row_cells is None:
-                pos = sheet.insert_position(row, edit.column)
-                pieces.append((pos, pos, new))
-            else:
-                after = next((c for c in row_cells if c.column > edit.column), None)
-                if after is not None:
-                    pos = after.start
-                elif row_cells:
-                    pos = row_cells[-1].end
-                else:
-                    pos = 0
-                pieces.append((pos, pos, new))
-        new_inner = _splice(inner, pieces)
-        head = _grow_spans(row.head, [e.column for e in row_edits])
-        if row.self_closing:
-            head = head[:-2].rstrip() + ">"
-            new_row = f"{head}{new_inner}{sheet._row_close}"
+        i = bisect.bisect_left(numbers, number, i)
+        if i < len(numbers) and numbers[i] == number:
+            row = sheet.row_at(i)
+            segments.append(view[pos : row.start])
+            segments += patcher.patched_row(row, row_edits)
+            pos = row.end
         else:
-            new_row = f"{head}{new_inner}{text[inner_end:end]}"
-        splices.append((row.start, end, new_row))
-    for pos, rows in inserts.items():
-        splices.append((pos, pos, "".join(rows)))
+            at = starts[i] if i < len(starts) else sheet.content_end
+            segments.append(view[pos:at])
+            segments.append(patcher.new_row(number, row_edits))
+            pos = at
+    segments.append(view[pos : sheet.content_end])
 
-    tail_start = sheet.data_end
-    tail = text[tail_start:]
+    tail = body[sheet.data_end :].decode("utf-8")
     new_tail = apply_highlights(tail, prefix, list(highlights), styles) if highlights else None
-    if not splices and new_tail is None:
+    if not by_row and new_tail is None:
         return SheetPatch(None, False)
 
-    head = text[: sheet.content_start]
-    if sheet.data_self_closing and splices:
+    head = body[: sheet.content_start].decode("utf-8")
+    if sheet.data_self_closing and by_row:
         start, end = sheet.data_tag
         head = head[:start] + head[start:end][:-2].rstrip() + ">"
-        content_close = f"</{prefix}sheetData>"
+        content_close = f"</{prefix}sheetData>".encode()
     else:
-        content_close = text[sheet.content_end : sheet.data_end]
+        content_close = body[sheet.content_end : sheet.data_end]
     head = _grow_dimension(head, prefix, edits)
-    codec = sheet.codec
-    # Encoded a segment at a time: the new sheet never exists as a second whole string
-    # beside the original (a sheet of long texts is hundreds of MB as text).
-    parts = [sheet.bom, head.encode(codec)]
-    parts += _splice_encoded(text, splices, sheet.content_start, sheet.content_end, codec)
-    parts.append(content_close.encode(codec))
-    parts.append((new_tail if new_tail is not None else tail).encode(codec))
-    highlighted = new_tail is not None
-    del text, tail, new_tail, head
-    sheet.text = ""  # the decoded sheet goes before the joined copy is made
-    return SheetPatch(b"".join(parts), highlighted)
-
-
-def _splice_encoded(
-    text: str, pieces: list[tuple[int, int, str]], start: int, end: int, codec: str
-) -> list[bytes]:
-    """``_splice`` as a list of encoded segments (no joined copy of the text)."""
-    out: list[bytes] = []
-    pos = start
-    for a, b, replacement in sorted(pieces, key=lambda p: (p[0], p[1])):
-        out.append(text[pos:a].encode(codec))
-        out.append(replacement.encode(codec))
-        pos = b
-    out.append(text[pos:end].encode(codec))
-    return out
-
-
-def _splice(
-    text: str, pieces: list[tuple[int, int, str]], start: int = 0, end: int | None = None
-) -> str:
-    """``text[start:end]`` with each (start, end, replacement) applied (non-overlapping)."""
-    end = len(text) if end is None else end
-    out: list[str] = []
-    pos = start
-    for a, b, replacement in sorted(pieces, key=lambda p: (p[0], p[1])):
-        out.append(text[pos:a])
-        out.append(replacement)
-        pos = b
-    out.append(text[pos:end])
-    return "".join(out)
+    out = b"".join(
+        [
+            sheet.bom if sheet.codec == "utf-8" else b"",
+            head.encode("utf-8"),
+            *segments,
+            content_close,
+            (new_tail if new_tail is not None else tail).encode("utf-8"),
+        ]
+    )
+    del segments, view
+    if sheet.codec != "utf-8":  # transcoded for the patch: back to the part's own encoding
+        out = sheet.bom + out.decode("utf-8").encode(sheet.codec)
+    return SheetPatch(out, new_tail is not None)
 
 
 def read_values(data: bytes, refs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str | None]:
     """What a sheet part holds at (row, column) cells: inline/plain text or the ``<v>`` text
-    (None when the cell is absent or empty). Used to verify a written file."""
-    sheet = SheetText(data, index_rows=False)
+    (None when the cell is absent or empty). Used to verify a written file: cells come in row
+    then column order, each searched by its reference after the previous one (one pass), the
+    rows index built only if a cell is not found that way."""
+    sheet = SheetXml(data, index_rows=False)
     out: dict[tuple[int, int], str | None] = {}
-    hint = 0  # cells come in row then column order: each search starts after the last hit
+    hint = sheet.content_start
     for number, column in sorted(refs):
-        cell = sheet.find_cell(number, column, hint)
+        found = sheet.cell_by_ref(number, column, hint, sheet.content_end)
+        if isinstance(found, Cell):
+            cell: Cell | None = found
+            hint = found.end
+        else:  # not there by reference from here on: look it up by row
+            sheet.index_rows()
+            cell = sheet.cell(number, column)
         if cell is None:
             out[(number, column)] = None
             continue
-        if sheet.last_found_end is not None:
-            hint = sheet.last_found_end
-        kind = get_attr(cell.head, "t")
-        pattern = _T_RE if kind == "inlineStr" else _V_RE
-        parts = [m.group(1) or "" for m in pattern.finditer(cell.body)]
-        value = "".join(parts)
+        pattern = _T_RE if cell.kind() == b"inlineStr" else _V_RE
+        parts = [m.group(1) or b"" for m in pattern.finditer(cell.body)]
+        value = b"".join(parts).decode("utf-8")
         out[(number, column)] = unescape_cell_text(value) if parts else None
     return out

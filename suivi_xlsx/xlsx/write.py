@@ -231,8 +231,17 @@ def _expected(edit: CellEdit, date1904: bool) -> str:
     return str(value)
 
 
+def _well_formed(data: bytes) -> bool:
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
 def _verify(
     temp: Path,
+    path: Path,
     original: zipfile.ZipFile,
     replaced: dict[str, bytes],
     edits_by_part: dict[str, list[CellEdit]],
@@ -271,11 +280,12 @@ def _verify(
             if size != len(content):
                 raise failed(name)
             data = content
-            parser = expat.ParserCreate()
-            try:
-                parser.Parse(data, True)
-            except expat.ExpatError as exc:
-                raise failed(f"{name} : XML invalide") from exc
+            if not _well_formed(data):
+                # The part as it came may already be broken where we did not touch it: that
+                # is damage to name as such, not a failure of ours.
+                if not _well_formed(original.read(name)):
+                    raise damaged(path, name, "XML mal formé")
+                raise failed(f"{name} : XML invalide")
             edits = edits_by_part.get(name)
             if edits:
                 try:
@@ -430,7 +440,7 @@ def apply_update(
             os.fsync(out.fileno())
         del new_data
         shutil.copymode(path, temp)
-        _verify(temp, package, replaced, edits_by_part, info.date1904)
+        _verify(temp, path, package, replaced, edits_by_part, info.date1904)
         check_unchanged(path, state)
         if backup:
             made_backup = backup_path(path)

@@ -66,6 +66,8 @@ def escape_cell_text(text: str) -> str:
 
 def unescape_cell_text(text: str) -> str:
     """Inverse of ``escape_cell_text`` (for XML text as found between ``<t>`` tags)."""
+    if "&" not in text and "_x" not in text:  # most texts: nothing to undo
+        return text
     return _UNESCAPE_X_RE.sub(lambda m: chr(int(m.group(1), 16)), unescape(text))
 
 
