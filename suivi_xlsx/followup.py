@@ -37,7 +37,7 @@ from .a1 import cell_ref
 from .deadlines import Deadlines
 from .findings import fr_count, fr_date, fr_days_until
 from .model import Column, Entry, Origin, Register
-from .people import display_name, person_key
+from .people import NameSpellings, display_name, person_key
 from .procedure import StepState, acknowledgement, answer, is_open_at
 from .rules.procedure import last_news
 from .stats import register_agency
@@ -303,30 +303,25 @@ def follow_up(
     wanted = _wanted_key(person) if person is not None else None
     limit = today + dt.timedelta(days=within) if within is not None else None
     today_ordinal = today.toordinal()
-    # key → spellings seen (one per open entry), and the steps kept
-    spellings: dict[str, Counter[str]] = {}
+    # the names as typed on every entry, and the steps kept by person key
+    spellings = NameSpellings()
     found: dict[str, list[tuple[Action, dt.date, Entry, Source]]] = {}
     for register, source in zip(registers, sources, strict=True):
         deadlines = Deadlines.from_settings(register.settings)
         inform_days = register.settings.inform_days
         for sheet in register.sheets:
             for entry in sheet.entries:
+                # Every entry's spelling counts, as in the summary: one name per person.
+                owner = entry.owner
+                key = spellings.add(owner) if owner else ""
                 steps = pending_steps(entry, deadlines, today, inform_days)
                 if not steps:
                     continue
-                owner = entry.owner
-                key = person_key(owner) if owner else ""
-                if key:
-                    assert owner is not None
-                    counter = spellings.get(key)
-                    if counter is None:
-                        counter = spellings[key] = Counter()
-                    counter[display_name(owner)] += 1
                 kept = found.setdefault(key, [])
                 for action, deadline in steps:
                     if limit is None or deadline <= limit:
                         kept.append((action, deadline, entry, source))
-    names = {key: counter.most_common(1)[0][0] for key, counter in spellings.items()}
+    names = spellings.names()
     ambiguous: tuple[str, ...] = ()
     if wanted is not None:
         matching = _matching_keys(wanted, names)

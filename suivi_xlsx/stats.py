@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import procedure
 from .deadlines import Deadlines
 from .model import Calendar, Entry, Origin, Register, Settings
+from .people import NameSpellings, display_name, person_key
 from .procedure import StepState
 from .procedure_links import (
     NumberKey,
@@ -326,10 +327,12 @@ def may_belong_to(entry: Entry, year: int, named_year: int | None) -> bool:
     return True
 
 
-def _normalise_owner(name: str | None) -> str | None:
+def _owner(name: str | None) -> tuple[str | None, str | None]:
+    """(``person_key``, the name as shown on its row) of a person in charge as typed; the
+    figures by person group by the key, as the follow-up lists do."""
     if name is None:
-        return None
-    return " ".join(name.split()) or None
+        return None, None
+    return person_key(name) or None, display_name(name) or None
 
 
 def _clean(text: str | None) -> str | None:
@@ -376,15 +379,16 @@ class _Tally:
         self.without_action = 0
 
     def add(
-        self, entry: Entry, received: dt.date, owner: str | None, rules: Deadlines, today: dt.date
+        self, entry: Entry, received: dt.date, person: str | None, rules: Deadlines, today: dt.date
     ) -> bool:
-        """Count one entry of the year; return whether it is open at ``today``."""
+        """Count one entry of the year (``person``: the ``person_key`` of who is in charge);
+        return whether it is open at ``today``."""
         slot = _slot(entry.origin)
         self.by_origin[slot] += 1
         self.monthly[received.month - 1][slot] += 1
-        days = self.owner_days.get(owner)
+        days = self.owner_days.get(person)
         if days is None:
-            days = self.owner_days[owner] = []
+            days = self.owner_days[person] = []
         closed = entry.closed_on
         due = entry.due_on
         is_open = procedure.is_open_at(entry, today)
@@ -398,10 +402,10 @@ class _Tally:
                     self.closed_late += 1
         else:
             self.open += 1
-            self.owner_open[owner] = self.owner_open.get(owner, 0) + 1
+            self.owner_open[person] = self.owner_open.get(person, 0) + 1
             if procedure.is_overdue(entry, today):
                 self.overdue += 1
-                self.owner_overdue[owner] = self.owner_overdue.get(owner, 0) + 1
+                self.owner_overdue[person] = self.owner_overdue.get(person, 0) + 1
         if slot == 0:
             ack, answer = procedure.complaint_steps(entry, rules, today)
             if ack is not None:
@@ -446,9 +450,11 @@ class _Tally:
         self.ack_columns |= other.ack_columns
         self.answer_columns |= other.answer_columns
 
-    def figures(self) -> Figures:
+    def figures(self, people: Mapping[str, str]) -> Figures:
+        """The figures; ``people``: person key → name shown (``people.NameSpellings``)."""
         total = _counts(self.by_origin)
-        owners = sorted(self.owner_days, key=lambda name: (name is None, (name or "").casefold()))
+        shown = {key: people[key] if key is not None else None for key in self.owner_days}
+        owners = sorted(shown, key=lambda key: (key is None, (shown[key] or "").casefold()))
         return Figures(
             entries=total,
             open=self.open,
@@ -463,7 +469,7 @@ class _Tally:
             ),
             by_owner=tuple(
                 OwnerFigures(
-                    owner,
+                    shown[owner],
                     Durations.of(self.owner_days[owner]),
                     self.owner_open.get(owner, 0),
                     self.owner_overdue.get(owner, 0),
@@ -609,7 +615,9 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
     files: list[str] = []
     undated_at: list[tuple[str, str, int]] = []
     all_delays: list[Delays] = []
-    owners: dict[str | None, str | None] = {}  # as typed → normalised (few distinct names)
+    # As typed → (person key, name shown on the row): few distinct names, looked up once.
+    owners: dict[str | None, tuple[str | None, str | None]] = {}
+    owner_uses: Counter[str] = Counter()  # each spelling's number of entries
     fs, pa = Origin.FS, Origin.PA
     for index, register in enumerate(registers, start=1):
         agency = register_agency(register, fallback=f"Registre {index}")
@@ -628,6 +636,13 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
         for sheet in register.sheets:
             named_year = sheet_year(sheet.name)
             for entry in sheet.entries:
+                raw_owner = entry.owner
+                if raw_owner in owners:
+                    person, owner = owners[raw_owner]
+                else:
+                    person, owner = owners[raw_owner] = _owner(raw_owner)
+                if person is not None:  # every entry counts, as in the follow-up lists
+                    owner_uses[owner or ""] += 1
                 received = entry.received_on
                 if received is None:
                     if may_belong_to(entry, year, named_year):
@@ -640,12 +655,7 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
                     if entry_year == year - 1:
                         tally.add_previous(entry, received)
                     continue
-                raw_owner = entry.owner
-                if raw_owner in owners:
-                    owner = owners[raw_owner]
-                else:
-                    owner = owners[raw_owner] = _normalise_owner(raw_owner)
-                if tally.add(entry, received, owner, rules, today):
+                if tally.add(entry, received, person, rules, today):
                     open_items.append(_open_item(entry, received, owner, agency, today))
                 origin = entry.origin
                 if origin is pa:
@@ -677,6 +687,10 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
                             missing,
                         )
                     )
+    spellings = NameSpellings()
+    for spelling, uses in owner_uses.items():
+        spellings.add(spelling, uses)
+    people = spellings.names()
     if len(by_agency) == 1:
         total = next(iter(by_agency.values()))[0]
     else:
@@ -688,9 +702,9 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
     return YearlyStats(
         year=year,
         today=today,
-        total=total.figures(),
+        total=total.figures(people),
         agencies=tuple(
-            AgencyStats(agency, tuple(names), tally.figures(), count[0], tuple(delays))
+            AgencyStats(agency, tuple(names), tally.figures(people), count[0], tuple(delays))
             for agency, (tally, names, count, delays) in by_agency.items()
         ),
         open_entries=tuple(open_items),

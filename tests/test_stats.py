@@ -492,3 +492,27 @@ def test_open_and_late_are_the_checks(
     late_rows = {f.row for f in report.findings if f.code == "en-retard"} & rows_2024
     assert stats.total.overdue == len(late_rows)
     assert {i.row for i in stats.open_entries if i.overdue} == late_rows
+
+
+def test_people_are_grouped_and_named_as_in_the_follow_up_lists() -> None:
+    """« Mme Martin », « mme  MARTIN » and « Martin » (civility, case, blanks) are one person
+    in the summary's table by person, shown with the spelling used most, the name the
+    follow-up lists show too."""
+    from suivi_xlsx.followup import follow_up
+
+    register = make_register(
+        [
+            make_entry(2, D(2024, 1, 10), FS, owner="Mme Martin", closed_on=D(2024, 1, 20)),
+            make_entry(3, D(2024, 2, 10), FS, owner="mme  MARTIN", due_on=D(2024, 4, 10)),
+            make_entry(4, D(2024, 3, 10), QS, owner="Mme Martin"),
+            make_entry(5, D(2024, 3, 12), QS, owner="M. Durand"),
+            make_entry(6, D(2023, 3, 12), QS, owner="Martin", closed_on=D(2023, 3, 20)),
+        ]
+    )
+    total = yearly_stats([register], 2024, TODAY).total
+    assert [(o.owner, o.handling.count, o.open, o.overdue) for o in total.by_owner] == [
+        ("M. Durand", 0, 1, 0),
+        ("Mme Martin", 1, 2, 1),
+    ]
+    listed = {person.name for person in follow_up([register], TODAY).people}
+    assert "Mme Martin" in listed and not listed & {"mme MARTIN", "Martin"}
