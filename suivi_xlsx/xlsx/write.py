@@ -232,8 +232,14 @@ def _expected(edit: CellEdit, date1904: bool) -> str:
 
 
 def _well_formed(data: bytes) -> bool:
+    """Whether an XML part parses; fed a chunk at a time, so that the parser's own buffer
+    stays small beside a part of hundreds of MB."""
+    parser = expat.ParserCreate()
+    view = memoryview(data)
     try:
-        expat.ParserCreate().Parse(data, True)
+        for start in range(0, len(data), _VERIFY_CHUNK):
+            parser.Parse(view[start : start + _VERIFY_CHUNK], False)
+        parser.Parse(b"", True)
     except expat.ExpatError:
         return False
     return True
@@ -296,6 +302,8 @@ def _verify(
                     if found[(edit.row, edit.column)] != _expected(edit, date1904):
                         raise failed(f"cellule {edit.cell}")
 
+
+_VERIFY_CHUNK = 1 << 20
 
 # Errors that a damaged input raises while its parts are parsed (not our own bugs).
 _INPUT_ERRORS = (
