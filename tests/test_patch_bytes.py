@@ -167,3 +167,19 @@ def test_xml_broken_where_the_update_does_not_write_is_named_as_damage(tmp_path:
     assert "Signalez" not in str(caught.value)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("~")] == []
+
+
+def test_an_empty_sheet_data_after_accented_text_opens_at_the_right_place() -> None:
+    # Offsets are bytes: an accented code name before <sheetData/> must not shift the edit.
+    data = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
+        '<sheetPr codeName="Feuille_Réclamations"/><dimension ref="A1"/><sheetData/>'
+        "</worksheet>"
+    ).encode()
+    result = patch_sheet(data, [number(2)], [], None)
+    assert result.data is not None
+    assert result.data.decode().endswith(
+        '<sheetPr codeName="Feuille_Réclamations"/><dimension ref="A1:D2"/><sheetData>'
+        '<row r="2"><c r="D2" t="inlineStr"><is><t>25.1601.001</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )

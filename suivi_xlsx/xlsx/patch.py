@@ -660,14 +660,14 @@ def patch_sheet(
     if not by_row and new_tail is None:
         return SheetPatch(None, False)
 
-    head = body[: sheet.content_start].decode("utf-8")
-    if sheet.data_self_closing and by_row:
+    head_bytes = body[: sheet.content_start]
+    if sheet.data_self_closing and by_row:  # <sheetData/> opens to receive its first rows
         start, end = sheet.data_tag
-        head = head[:start] + head[start:end][:-2].rstrip() + ">"
-        content_close = f"</{prefix}sheetData>".encode()
+        head_bytes = head_bytes[:start] + head_bytes[start:end][:-2].rstrip() + b">"
+        content_close = b"</" + sheet.prefix + b"sheetData>"
     else:
         content_close = body[sheet.content_end : sheet.data_end]
-    head = _grow_dimension(head, prefix, edits)
+    head = _grow_dimension(head_bytes.decode("utf-8"), prefix, edits)
     out = b"".join(
         [
             sheet.bom if sheet.codec == "utf-8" else b"",
