@@ -48,9 +48,15 @@ def summary_line(report: Report) -> str:
     read = fr_count(report.entries, "entrée lue", "entrées lues")
     if not report.findings:
         return f"{name} : {read}, aucun problème au {fr_date(report.today)}."
+    late = fr_count(counts["retard"], "retard", "retards")
+    # One late entry may miss several steps (its due date, its answer): say how many entries,
+    # the number `suivi update` colours and `suivi relances` lists.
+    late_entries = len({(f.sheet, f.row) for f in report.findings if f.severity is Severity.LATE})
+    if late_entries != counts["retard"]:
+        late += f" sur {fr_count(late_entries, 'dossier', 'dossiers')}"
     parts = [
         fr_count(counts["erreur"], "erreur", "erreurs"),
-        fr_count(counts["retard"], "retard", "retards"),
+        late,
         fr_count(counts["avertissement"], "avertissement", "avertissements"),
     ]
     return f"{name} : {read} — {', '.join(parts)} au {fr_date(report.today)}."

@@ -79,8 +79,8 @@ def test_late_register_exits_1_and_points_at_cells(late_register: Path) -> None:
     assert "en-retard" in out
     # French agreement, as the README shows: 0 and 1 take the singular
     assert (
-        "registre.xlsx : 2 entrées lues — 0 erreur, 2 retards, 3 avertissements au 25/11/2026."
-        in out
+        "registre.xlsx : 2 entrées lues — 0 erreur, 2 retards sur 1 dossier, 3 avertissements "
+        "au 25/11/2026." in out
     )
 
 
@@ -308,3 +308,13 @@ def test_unexpected_error_is_french_without_traceback(
     monkeypatch.setenv("SUIVI_DEBUG", "1")
     result = CliRunner().invoke(group, ["check", str(late_register)])
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_summary_line_says_how_many_entries_are_late(tmp_path: Path) -> None:
+    """A complaint past both its due date and its answer deadline is two late findings, one
+    late entry: the line says both, so that it matches what `suivi update` colours."""
+    rows = [entry(dt.date(2026, 8, 1), number="26.1601.001", due=dt.date(2026, 10, 1))]
+    path = make_register(tmp_path / "registre.xlsx", rows)
+    code, out, _ = run_check(str(path), "--today", TODAY)
+    assert code == 1
+    assert "2 retards sur 1 dossier," in out.splitlines()[-1]
