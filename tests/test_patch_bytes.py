@@ -17,7 +17,7 @@ from suivi_xlsx.errors import DamagedFileError
 from suivi_xlsx.model import Column
 from suivi_xlsx.plan import CellEdit, UpdatePlan
 from suivi_xlsx.xlsx import patch as patch_module
-from suivi_xlsx.xlsx.patch import patch_sheet, read_values
+from suivi_xlsx.xlsx.patch import WrittenValues, patch_sheet, read_values
 from suivi_xlsx.xlsx.write import apply_update
 
 from .test_hardening_reader import SHEET_PART, rezip
@@ -183,3 +183,36 @@ def test_an_empty_sheet_data_after_accented_text_opens_at_the_right_place() -> N
         '<row r="2"><c r="D2" t="inlineStr"><is><t>25.1601.001</t></is></c></row>'
         "</sheetData></worksheet>"
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=12),
+    size=st.integers(1, 97),
+    prefix=st.sampled_from(["", "x:"]),
+)
+def test_written_values_read_a_stream_cut_anywhere(
+    values: list[str], size: int, prefix: str
+) -> None:
+    """The verification reads the cells we wrote from chunks of any size: a reference or a
+    cell cut between two chunks is still found, with the value read by ``read_values``."""
+    p = prefix
+    rows = "".join(
+        f'<{p}row r="{r}"><{p}c r="A{r}"><{p}v>{r}</{p}v></{p}c></{p}row>'
+        for r in range(2, 2 + len(values))
+    )
+    data = (
+        f'<?xml version="1.0" encoding="UTF-8"?><{prefix}worksheet xmlns'
+        f'{":x" if prefix else ""}="{NS}"><{prefix}sheetData>{rows}</{prefix}sheetData>'
+        f"</{prefix}worksheet>"
+    ).encode()
+    edits = [number(2 + i, 3, text) for i, text in enumerate(values)]
+    result = patch_sheet(data, edits, [], None)
+    assert result.data is not None
+    refs = [(e.row, e.column) for e in edits]
+    finder = WrittenValues(prefix.encode(), refs)
+    for start in range(0, len(result.data), size):
+        finder.feed(result.data[start : start + size])
+    assert finder.missing() == []
+    assert finder.values == read_values(result.data, refs)
+    assert [finder.values[ref] for ref in refs] == values

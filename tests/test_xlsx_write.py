@@ -3,6 +3,7 @@ and the safety rules (locks, read-only folder, file changed meanwhile, Windows r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -19,6 +20,7 @@ from python_calamine import CalamineWorkbook
 from suivi_xlsx.errors import FileLockedError, NoRegisterError, RefusedError, UnreadableFileError
 from suivi_xlsx.model import HEADERS, SEED_COLUMNS, Column
 from suivi_xlsx.plan import CellEdit, Highlight, UpdatePlan
+from suivi_xlsx.xlsx import patch as patch_module
 from suivi_xlsx.xlsx import write as write_module
 from suivi_xlsx.xlsx.write import apply_update
 
@@ -373,9 +375,13 @@ def test_windows_refusing_the_backup(rich: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_failed_verification_leaves_everything(rich: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = rich.read_bytes()
-    monkeypatch.setattr(
-        write_module, "read_values", lambda xml, refs: {ref: "autre chose" for ref in refs}
-    )
+    real_cell = patch_module._value_cell
+
+    def wrong_value(prefix: str, edit: CellEdit, style: int | None, date1904: bool) -> bytes:
+        # A bug of ours writing another value than planned: the verification must catch it.
+        return real_cell(prefix, dataclasses.replace(edit, value="autre chose"), style, date1904)
+
+    monkeypatch.setattr(patch_module, "_value_cell", wrong_value)
     with pytest.raises(RefusedError) as info:
         apply_update(rich, plan())
     assert "cellule D3" in info.value.message

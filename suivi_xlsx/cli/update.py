@@ -144,6 +144,9 @@ def update(
         report.append(describe_highlights(highlight_counts(register, plan, day)))
     report.append(summary)
     del register  # the entries (130 MB at 100,000 rows) are not needed to write the plan
+    from ..heap import release_freed_memory
+
+    release_freed_memory()  # so that the write's peak does not add up with the read's
     from ..render import safe_text
 
     # Sheet names, cell text and paths are the user's: escaped, they cannot drive the terminal.

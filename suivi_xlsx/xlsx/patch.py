@@ -74,13 +74,13 @@ def decode_part(data: bytes) -> tuple[str, str, bytes]:
     return data.decode("utf-8"), "utf-8", b""
 
 
-def _utf8_body(data: bytes) -> tuple[bytes, str, bytes]:
+def _utf8_body(data: bytes | bytearray) -> tuple[bytes | bytearray, str, bytes]:
     """(UTF-8 bytes to patch, original codec, BOM). A UTF-8 part is validated a chunk at a
     time (a damaged byte is the input's fault, and is said so before anything is written)
     and patched in place; a UTF-16 part (rare) is transcoded to UTF-8 and back."""
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     if not bom and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, codec, bom = decode_part(data)
+        text, codec, bom = decode_part(bytes(data))
         return text.encode("utf-8"), codec, bom
     body = data[len(bom) :] if bom else data
     if not body.isascii():
@@ -151,7 +151,7 @@ class Row:
 class SheetXml:
     """A worksheet part as UTF-8 bytes with its rows indexed (no tree, no decoded copy)."""
 
-    def __init__(self, data: bytes, *, index_rows: bool = True) -> None:
+    def __init__(self, data: bytes | bytearray, *, index_rows: bool = True) -> None:
         self.data, self.codec, self.bom = _utf8_body(data)
         data = self.data
         self.view = memoryview(data)
@@ -436,6 +436,27 @@ class NeighbourStyles:
         return None
 
 
+_SMALL = 4096  # pieces below this size are joined; larger ones stay views of the input
+
+
+def _coalesce(pieces: list[bytes | memoryview]) -> list[bytes | memoryview]:
+    """Consecutive small pieces joined into one bytes (a view costs more than a short copy);
+    long stretches (a cell of 32,767 characters) kept as views, never copied."""
+    out: list[bytes | memoryview] = []
+    small: list[bytes | memoryview] = []
+    for piece in pieces:
+        if len(piece) < _SMALL:
+            small.append(piece)
+            continue
+        if small:
+            out.append(b"".join(small))
+            small = []
+        out.append(piece)
+    if small:
+        out.append(b"".join(small))
+    return out
+
+
 def _value_cell(prefix: str, edit: CellEdit, style: int | None, date1904: bool) -> bytes:
     ref = f"{column_letter(edit.column)}{edit.row}"
     value = edit.value
@@ -497,10 +518,19 @@ def _grow_dimension(head: str, prefix: str, edits: Sequence[CellEdit]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SheetPatch:
-    """The new sheet part (None when unchanged) and whether highlight rules were written."""
+    """The new sheet part (``parts``: None when unchanged) and whether highlight rules were
+    written. The part is a sequence of pieces, views of the original part between the
+    rewritten rows, so that it is written (``zipcopy``) and verified a chunk at a time
+    without ever existing as a second whole copy."""
 
-    data: bytes | None
+    parts: tuple[bytes | memoryview, ...] | None
     highlighted: bool
+    prefix: bytes = b""  # the part's namespace prefix (``x:`` or none)
+
+    @property
+    def data(self) -> bytes | None:
+        """The new part as one bytes object (for small parts and tests)."""
+        return None if self.parts is None else b"".join(self.parts)
 
 
 class _RowPatcher:
@@ -563,7 +593,7 @@ class _RowPatcher:
         return b'<%srow r="%d">%s%s' % (self.sheet.prefix, number, cells, self.sheet.row_close)
 
     def patched_row(self, row: Row, edits: Sequence[CellEdit]) -> list[bytes | memoryview]:
-        """The row's new bytes, as segments (views of the input between new cells)."""
+        """The row's new bytes, in pieces (see ``_coalesce``)."""
         sheet = self.sheet
         pieces: list[tuple[int, int, bytes]] = []  # (start, end, new) in the sheet bytes
         row_cells = None if sheet.referenced(row) else sheet.cells(row)
@@ -610,11 +640,11 @@ class _RowPatcher:
             out.append(new)
             pos = b
         out.append(sheet.row_close if row.self_closing else view[pos : row.end])
-        return out
+        return _coalesce(out)
 
 
 def patch_sheet(
-    data: bytes,
+    data: bytes | bytearray,
     edits: Sequence[CellEdit],
     highlights: Sequence[Highlight],
     styles: Styles | None,
@@ -636,7 +666,8 @@ def patch_sheet(
     for edit in sorted(edits, key=lambda e: (e.row, e.column)):
         by_row.setdefault(edit.row, []).append(edit)
 
-    # One pass in row order: the stretch before each edited row is copied as a view.
+    # One pass in row order: the stretch before each edited row is kept as a view of the
+    # input, each edited row as its own new bytes.
     segments: list[bytes | memoryview] = []
     numbers, starts = sheet.numbers, sheet.starts
     pos = sheet.content_start
@@ -645,12 +676,14 @@ def patch_sheet(
         i = bisect.bisect_left(numbers, number, i)
         if i < len(numbers) and numbers[i] == number:
             row = sheet.row_at(i)
-            segments.append(view[pos : row.start])
+            if row.start > pos:
+                segments.append(view[pos : row.start])
             segments += patcher.patched_row(row, row_edits)
             pos = row.end
         else:
             at = starts[i] if i < len(starts) else sheet.content_end
-            segments.append(view[pos:at])
+            if at > pos:
+                segments.append(view[pos:at])
             segments.append(patcher.new_row(number, row_edits))
             pos = at
     segments.append(view[pos : sheet.content_end])
@@ -658,7 +691,7 @@ def patch_sheet(
     tail = body[sheet.data_end :].decode("utf-8")
     new_tail = apply_highlights(tail, prefix, list(highlights), styles) if highlights else None
     if not by_row and new_tail is None:
-        return SheetPatch(None, False)
+        return SheetPatch(None, False, sheet.prefix)
 
     head_bytes = body[: sheet.content_start]
     if sheet.data_self_closing and by_row:  # <sheetData/> opens to receive its first rows
@@ -666,21 +699,18 @@ def patch_sheet(
         head_bytes = head_bytes[:start] + head_bytes[start:end][:-2].rstrip() + b">"
         content_close = b"</" + sheet.prefix + b"sheetData>"
     else:
-        content_close = body[sheet.content_end : sheet.data_end]
+        content_close = bytes(body[sheet.content_end : sheet.data_end])
     head = _grow_dimension(head_bytes.decode("utf-8"), prefix, edits)
-    out = b"".join(
-        [
-            sheet.bom if sheet.codec == "utf-8" else b"",
-            head.encode("utf-8"),
-            *segments,
-            content_close,
-            (new_tail if new_tail is not None else tail).encode("utf-8"),
-        ]
+    parts: tuple[bytes | memoryview, ...] = (
+        sheet.bom if sheet.codec == "utf-8" else b"",
+        head.encode("utf-8"),
+        *segments,
+        content_close,
+        (new_tail if new_tail is not None else tail).encode("utf-8"),
     )
-    del segments, view
     if sheet.codec != "utf-8":  # transcoded for the patch: back to the part's own encoding
-        out = sheet.bom + out.decode("utf-8").encode(sheet.codec)
-    return SheetPatch(out, new_tail is not None)
+        parts = (sheet.bom + b"".join(parts).decode("utf-8").encode(sheet.codec),)
+    return SheetPatch(parts, new_tail is not None, sheet.prefix)
 
 
 def read_values(data: bytes, refs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str | None]:
@@ -699,11 +729,54 @@ def read_values(data: bytes, refs: Sequence[tuple[int, int]]) -> dict[tuple[int,
         else:  # not there by reference from here on: look it up by row
             sheet.index_rows()
             cell = sheet.cell(number, column)
-        if cell is None:
-            out[(number, column)] = None
-            continue
-        pattern = _T_RE if cell.kind() == b"inlineStr" else _V_RE
-        parts = [m.group(1) or b"" for m in pattern.finditer(cell.body)]
-        value = b"".join(parts).decode("utf-8")
-        out[(number, column)] = unescape_cell_text(value) if parts else None
+        out[(number, column)] = None if cell is None else _value_of(cell)
     return out
+
+
+def _value_of(cell: Cell) -> str | None:
+    """A cell's inline/plain text or ``<v>`` text; None when it has none."""
+    pattern = _T_RE if cell.kind() == b"inlineStr" else _V_RE
+    parts = [m.group(1) or b"" for m in pattern.finditer(cell.body)]
+    return unescape_cell_text(b"".join(parts).decode("utf-8")) if parts else None
+
+
+class WrittenValues:
+    """The values of the cells this package wrote, read from a sheet part fed a chunk at a
+    time (the verification of a written file, in bounded memory). The cells we write start
+    with their reference (``<c r="D6"``), which text cannot contain (``<`` is escaped there);
+    they are found in row then column order. ``missing()`` lists those not found that way."""
+
+    def __init__(self, prefix: bytes, refs: Sequence[tuple[int, int]]) -> None:
+        self._todo = sorted(set(refs))
+        self._next = 0
+        self._prefix = prefix
+        self._cell_re = re.compile(
+            rb"<" + re.escape(prefix) + rb"c\b([^>]*?)(/>|>(.*?)</" + re.escape(prefix) + rb"c>)",
+            re.DOTALL,
+        )
+        self._buffer = b""
+        self.values: dict[tuple[int, int], str | None] = {}
+
+    def feed(self, chunk: bytes | memoryview) -> None:
+        buffer = self._buffer + bytes(chunk)
+        keep: int | None = None
+        pos = 0
+        while self._next < len(self._todo):
+            number, column = self._todo[self._next]
+            start = buffer.find(b'<%sc r="%s%d"' % (self._prefix, _letters(column), number), pos)
+            if start < 0:
+                break
+            match = self._cell_re.match(buffer, start)
+            if match is None:  # the cell goes on in the next chunk
+                keep = start
+                break
+            cell = Cell(column, start, match.end(), match.group(1), match.group(3) or b"")
+            self.values[(number, column)] = _value_of(cell)
+            self._next += 1
+            pos = match.end()
+        if keep is None:  # a reference may straddle two chunks: keep the last bytes
+            keep = max(pos, len(buffer) - 64)
+        self._buffer = buffer[keep:]
+
+    def missing(self) -> list[tuple[int, int]]:
+        return [ref for ref in self._todo if ref not in self.values]

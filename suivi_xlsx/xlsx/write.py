@@ -24,6 +24,7 @@ import warnings
 import zipfile
 import zlib
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -46,10 +47,10 @@ from .locks import (
     locked_on_replace,
 )
 from .package import read_workbook_info
-from .patch import decode_part, patch_sheet, read_values
+from .patch import WrittenValues, decode_part, patch_sheet, read_values
 from .styles import Styles
 from .xmltext import MalformedPart, excel_serial
-from .zipcopy import rewrite_package
+from .zipcopy import Content, chunks, rewrite_package
 
 #: Longest file name (one path component) most file systems take, in bytes.
 NAME_LIMIT = 255
@@ -231,6 +232,28 @@ def _expected(edit: CellEdit, date1904: bool) -> str:
     return str(value)
 
 
+def _read_part(package: zipfile.ZipFile, name: str) -> bytearray:
+    """A member's content, inflated into one buffer of its declared size (the guard has
+    bounded it): ``ZipFile.read`` would hold the part twice for a moment, which for a sheet
+    of hundreds of MB is the update's peak."""
+    info = package.getinfo(name)
+    buffer = bytearray(info.file_size)
+    view = memoryview(buffer)
+    filled = 0
+    with package.open(info) as opened:
+        stream = cast(zipfile.ZipExtFile, opened)
+        while filled < len(buffer):
+            # In bounded steps: a single call would inflate the rest at once, beside us.
+            got = stream.readinto(view[filled : filled + _VERIFY_CHUNK])
+            if not got:
+                break
+            filled += got
+        if filled != len(buffer) or stream.read(1):
+            raise zipfile.BadZipFile(f"taille inattendue pour {name}")
+    del view
+    return buffer
+
+
 def _well_formed(data: bytes) -> bool:
     """Whether an XML part parses; fed a chunk at a time, so that the parser's own buffer
     stays small beside a part of hundreds of MB."""
@@ -245,15 +268,36 @@ def _well_formed(data: bytes) -> bool:
     return True
 
 
+class _Expected:
+    """What we meant to write into a part, handed out in pieces of any length (to compare
+    with what is read back, whose chunks fall elsewhere)."""
+
+    def __init__(self, content: Content) -> None:
+        self._pieces = chunks(content)
+        self._buffer = b""
+
+    def take(self, size: int) -> bytes:
+        while len(self._buffer) < size:
+            piece = next(self._pieces, None)
+            if piece is None:
+                break
+            self._buffer += bytes(piece)
+        taken, self._buffer = self._buffer[:size], self._buffer[size:]
+        return taken
+
+
 def _verify(
     temp: Path,
     path: Path,
     original: zipfile.ZipFile,
-    replaced: dict[str, bytes],
-    edits_by_part: dict[str, list[CellEdit]],
+    replaced: dict[str, Content],
+    edits_by_part: dict[str, tuple[bytes, list[CellEdit]]],
     date1904: bool,
 ) -> None:
-    """Re-read the written file: sound zip, untouched entries identical, planned values there."""
+    """Re-read the written file: sound zip, untouched entries identical, each rewritten part
+    exactly what we meant, well-formed, with the planned values in place. Each part is read a
+    chunk at a time (zipfile checks its CRC at the end) and every check runs on the chunk as
+    it comes: memory follows the chunk, not the part."""
 
     def failed(detail: str) -> RefusedError:
         return RefusedError(
@@ -268,39 +312,58 @@ def _verify(
             raise failed("liste des parties")
         for name, info in before.items():
             content = replaced.get(name)
-            # Streamed a chunk at a time (zipfile checks the CRC at the end), compared with
-            # what we meant to write as it comes: memory follows the chunk, not the part.
-            size = 0
+            expected = _Expected(content) if content is not None else None
+            parser = expat.ParserCreate() if content is not None else None
+            prefix, edits = edits_by_part.get(name, (b"", []))
+            values = WrittenValues(prefix, [(e.row, e.column) for e in edits]) if edits else None
+            well_formed = True
             try:
                 with written.open(name) as stream:
-                    while chunk := stream.read(1 << 20):
-                        if content is not None and content[size : size + len(chunk)] != chunk:
+                    while chunk := stream.read(_VERIFY_CHUNK):
+                        if expected is None:
+                            continue
+                        if expected.take(len(chunk)) != chunk:
                             raise failed(name)
-                        size += len(chunk)
+                        if well_formed and parser is not None:
+                            try:
+                                parser.Parse(chunk, False)
+                            except expat.ExpatError:
+                                well_formed = False
+                        if values is not None:
+                            values.feed(chunk)
             except (zipfile.BadZipFile, OSError, zlib.error) as exc:
                 raise failed(name) from exc
-            if content is None:
+            if expected is None:
                 if (info.CRC, info.file_size) != (after[name].CRC, after[name].file_size):
                     raise failed(name)
                 continue
-            if size != len(content):
+            if expected.take(1):  # we meant to write more than was read back
                 raise failed(name)
-            data = content
-            if not _well_formed(data):
+            if well_formed and parser is not None:
+                try:
+                    parser.Parse(b"", True)
+                except expat.ExpatError:
+                    well_formed = False
+            if not well_formed:
                 # The part as it came may already be broken where we did not touch it: that
                 # is damage to name as such, not a failure of ours.
                 if not _well_formed(original.read(name)):
                     raise damaged(path, name, "XML mal formé")
                 raise failed(f"{name} : XML invalide")
-            edits = edits_by_part.get(name)
-            if edits:
+            if values is None:
+                continue
+            found = values.values
+            if values.missing():  # not where we write cells: look them up in the whole part
+                assert content is not None
                 try:
-                    found = read_values(data, [(e.row, e.column) for e in edits])
+                    found = read_values(
+                        b"".join(chunks(content)), [(e.row, e.column) for e in edits]
+                    )
                 except MalformedPart as exc:
                     raise failed(f"{name} : {exc.detail}") from exc
-                for edit in edits:
-                    if found[(edit.row, edit.column)] != _expected(edit, date1904):
-                        raise failed(f"cellule {edit.cell}")
+            for edit in edits:
+                if found.get((edit.row, edit.column)) != _expected(edit, date1904):
+                    raise failed(f"cellule {edit.cell}")
 
 
 _VERIFY_CHUNK = 1 << 20
@@ -378,8 +441,8 @@ def apply_update(
         for highlight in plan.highlights:
             highlights_by_sheet.setdefault(highlight.sheet, []).append(highlight)
 
-        replaced: dict[str, bytes] = {}
-        edits_by_part: dict[str, list[CellEdit]] = {}
+        replaced: dict[str, Content] = {}
+        edits_by_part: dict[str, tuple[bytes, list[CellEdit]]] = {}
         highlighted: list[str] = []
         for name in dict.fromkeys([*edits_by_sheet, *highlights_by_sheet]):
             sheet = info.sheet(name)
@@ -390,17 +453,17 @@ def apply_update(
             highlights = highlights_by_sheet.get(name, [])
             first_row = min((h.first_row for h in highlights), default=None)
             result = patch_sheet(
-                package.read(sheet.part),
+                _read_part(package, sheet.part),
                 edits,
                 highlights,
                 styles,
                 date1904=info.date1904,
                 first_entry_row=first_row,
             )
-            if result.data is not None:
-                replaced[sheet.part] = result.data
+            if result.parts is not None:
+                replaced[sheet.part] = result.parts
             if edits:
-                edits_by_part[sheet.part] = edits
+                edits_by_part[sheet.part] = (result.prefix, edits)
             if result.highlighted:
                 highlighted.append(name)
         if styles is not None and styles.changed and info.styles_part is not None:

@@ -12,8 +12,13 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+
+#: A replaced entry's new content: bytes, or pieces written one after the other (a patched
+#: sheet: views of the original part between rewritten rows), never joined into one copy.
+Content = bytes | Sequence[bytes | memoryview]
+_CHUNK = 1 << 20
 
 _EOCD_SIG = b"PK\x05\x06"
 _CENTRAL_SIG = b"PK\x01\x02"
@@ -82,17 +87,56 @@ def _local_parts(data: bytes, entry: _Entry) -> tuple[bytes, int, int]:
     return data[pos:data_start], data_start, end
 
 
-def _compress(content: bytes, method: int) -> tuple[int, bytes]:
+def content_size(content: Content) -> int:
+    return len(content) if isinstance(content, bytes) else sum(len(p) for p in content)
+
+
+def chunks(content: Content, size: int = _CHUNK) -> Iterator[bytes | memoryview]:
+    """``content`` as successive pieces of about ``size`` bytes: small pieces are joined, large
+    ones sliced, so that whoever consumes them (zlib, expat, a comparison) works on few, bounded
+    buffers."""
+    if isinstance(content, bytes):
+        content = (content,)
+    pending: list[bytes | memoryview] = []
+    pending_size = 0
+    for piece in content:
+        if len(piece) >= size:
+            if pending:
+                yield b"".join(pending)
+                pending, pending_size = [], 0
+            view = memoryview(piece)
+            for start in range(0, len(view), size):
+                yield view[start : start + size]
+            continue
+        pending.append(piece)
+        pending_size += len(piece)
+        if pending_size >= size:
+            yield b"".join(pending)
+            pending, pending_size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
+def _compress(content: Content, method: int) -> tuple[int, bytes, int, int]:
+    """(method, compressed bytes, CRC-32, size) of ``content``, compressed a chunk at a time."""
+    size = content_size(content)
+    crc = 0
     if method == zipfile.ZIP_STORED:
-        return method, content
+        packed = content if isinstance(content, bytes) else b"".join(content)
+        return method, packed, zlib.crc32(packed) & _MAX32, size
     # Large parts (a 100k-row sheet is ~50 MB of XML) get the fast level: 4x quicker, ~25 %
     # bigger; small parts the usual one.
-    level = 6 if len(content) < _FAST_ABOVE else 1
+    level = 6 if size < _FAST_ABOVE else 1
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return zipfile.ZIP_DEFLATED, compressor.compress(content) + compressor.flush()
+    out: list[bytes] = []
+    for piece in chunks(content):
+        crc = zlib.crc32(piece, crc)
+        out.append(compressor.compress(piece))
+    out.append(compressor.flush())
+    return zipfile.ZIP_DEFLATED, b"".join(out), crc & _MAX32, size
 
 
-def _rewrite_raw(data: bytes, replacements: Mapping[str, bytes]) -> bytes:
+def _rewrite_raw(data: bytes, replacements: Mapping[str, Content]) -> bytes:
     entries, comment = _entries(data)
     out = io.BytesIO()
     central = io.BytesIO()
@@ -104,19 +148,18 @@ def _rewrite_raw(data: bytes, replacements: Mapping[str, bytes]) -> bytes:
             out.write(data[entry.offset : end])
             record = bytearray(entry.central)
         else:
-            method, packed = _compress(content, entry.method)
-            crc = zlib.crc32(content) & _MAX32
-            if len(packed) >= _MAX32 or len(content) >= _MAX32:
+            method, packed, crc, size = _compress(content, entry.method)
+            if len(packed) >= _MAX32 or size >= _MAX32:
                 raise _Unusual("entry too large")
             flags = entry.flags & ~_FLAG_DESCRIPTOR
             local = bytearray(header)
             struct.pack_into("<HH", local, 6, flags, method)
-            struct.pack_into("<III", local, 14, crc, len(packed), len(content))
+            struct.pack_into("<III", local, 14, crc, len(packed), size)
             out.write(local)
             out.write(packed)
             record = bytearray(entry.central)
             struct.pack_into("<HH", record, 8, flags, method)
-            struct.pack_into("<III", record, 16, crc, len(packed), len(content))
+            struct.pack_into("<III", record, 16, crc, len(packed), size)
         if offset >= _MAX32:
             raise _Unusual("archive too large")
         struct.pack_into("<I", record, 42, offset)
@@ -132,21 +175,25 @@ def _rewrite_raw(data: bytes, replacements: Mapping[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def _rewrite_zipfile(data: bytes, replacements: Mapping[str, bytes]) -> bytes:
+def _rewrite_zipfile(data: bytes, replacements: Mapping[str, Content]) -> bytes:
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", allowZip64=True) as target,
     ):
         for info in source.infolist():
-            content = replacements.get(info.filename)
-            if content is None:
-                content = source.read(info)
-            target.writestr(info, content, compress_type=info.compress_type)
+            new = replacements.get(info.filename)
+            if new is None:
+                target.writestr(info, source.read(info), compress_type=info.compress_type)
+                continue
+            # Rare (zip64 or unusual archives): the entry is streamed in, not joined.
+            with target.open(info, "w", force_zip64=content_size(new) >= _MAX32) as stream:
+                for piece in chunks(new):
+                    stream.write(piece)
     return out.getvalue()
 
 
-def rewrite_package(data: bytes, replacements: Mapping[str, bytes]) -> bytes:
+def rewrite_package(data: bytes, replacements: Mapping[str, Content]) -> bytes:
     """The archive ``data`` with the entries named in ``replacements`` given new content."""
     try:
         return _rewrite_raw(data, replacements)
