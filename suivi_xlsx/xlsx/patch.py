@@ -747,12 +747,33 @@ class WrittenValues:
     they are found in row then column order. ``missing()`` lists those not found that way."""
 
     def __init__(self, prefix: bytes, refs: Sequence[tuple[int, int]]) -> None:
-        self._todo = sorted(set(refs))
+        todo = list(dict.fromkeys(refs))
+        if any(b < a for a, b in pairwise(todo)):  # the plan's order already, usually
+            todo.sort()
+        self._todo = todo
         self._next = 0
         self._prefix = prefix
-        self._cell_re = re.compile(
-            rb"<" + re.escape(prefix) + rb"c\b([^>]*?)(/>|>(.*?)</" + re.escape(prefix) + rb"c>)",
-            re.DOTALL,
+        p = re.escape(prefix)
+        self._cell_re = re.compile(rb"<" + p + rb"c\b([^>]*?)(/>|>(.*?)</" + p + rb"c>)", re.DOTALL)
+        # The two shapes ``_value_cell`` writes, read in one step; anything else is read the
+        # general way (``_value_of``).
+        self._ours_re = re.compile(
+            rb"<" + p + rb'c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?(?: (t="inlineStr"))?>'
+            rb"(?:<"
+            + p
+            + rb"is><"
+            + p
+            + rb"t(?: xml:space=\"preserve\")?>([^<]*)</"
+            + p
+            + rb"t></"
+            + p
+            + rb"is>|<"
+            + p
+            + rb"v>([^<]*)</"
+            + p
+            + rb"v>)</"
+            + p
+            + rb"c>"
         )
         self._buffer = b""
         self.values: dict[tuple[int, int], str | None] = {}
@@ -766,6 +787,14 @@ class WrittenValues:
             start = buffer.find(b'<%sc r="%s%d"' % (self._prefix, _letters(column), number), pos)
             if start < 0:
                 break
+            ours = self._ours_re.match(buffer, start)
+            if ours is not None:
+                raw = ours.group(2) if ours.group(1) else ours.group(3)
+                value = None if raw is None else unescape_cell_text(raw.decode("utf-8"))
+                self.values[(number, column)] = value
+                self._next += 1
+                pos = ours.end()
+                continue
             match = self._cell_re.match(buffer, start)
             if match is None:  # the cell goes on in the next chunk
                 keep = start
