@@ -138,6 +138,13 @@ CODES: Mapping[str, CodeSpec] = _table(
         "ligne sans numéro d'ordre",
     ),
     CodeSpec(
+        "date-future",
+        _W,
+        "{colonne} du {date}, postérieure à la date de référence du {reference} : vérifiez "
+        "l'année (faute de frappe ?).",
+        "une date de réception, d'accusé de réception ou de réponse après la date de référence",
+    ),
+    CodeSpec(
         "echeance-manquante",
         _W,
         "Date d'échéance manquante pour un dossier en cours.",

@@ -1,6 +1,6 @@
 """Rules on columns and fields, on workbooks built in the test and read by the reader:
 colonne-manquante, champ-obligatoire, date-invalide, origine-invalide, annee-incoherente,
-dates-incoherentes, echeance-manquante, responsable-manquant, suivi-manquant."""
+dates-incoherentes, date-future, echeance-manquante, responsable-manquant, suivi-manquant."""
 
 from __future__ import annotations
 
@@ -190,3 +190,28 @@ def test_a_date_formatted_negative_number_is_named_as_such(tmp_path: Path) -> No
     (finding,) = [f for f in report.findings if f.code == "date-invalide"]
     assert finding.cell == "J2"
     assert "nombre inférieur à 1 ou négatif" in finding.message
+
+
+def test_dates_of_what_has_happened_after_the_reference_date(tmp_path: Path) -> None:
+    """A Date, an acknowledgement or an answer after the reference date (02/06/2025) is most
+    often a typo in the year; a due or closing date may be typed ahead and is not reported."""
+    report = check_rows(
+        tmp_path,
+        [
+            entry(D(2052, 3, 5)),
+            entry(D(2025, 3, 5), ack_date=D(2025, 6, 3)),
+            entry(D(2025, 3, 5), answer_date=D(2026, 5, 20), due=D(2026, 5, 5)),
+            entry(D(2025, 6, 2), ack_date=D(2025, 6, 2), closed=D(2025, 7, 1)),
+        ],
+        columns=ALL,
+    )
+    assert at(report, "date-future") == [
+        ("date-future", "B2"),
+        ("date-future", "O3"),
+        ("date-future", "P4"),
+    ]
+    first = next(f for f in report.findings if f.code == "date-future")
+    assert first.message == (
+        "Date du 05/03/2052, postérieure à la date de référence du 02/06/2025 : vérifiez "
+        "l'année (faute de frappe ?)."
+    )

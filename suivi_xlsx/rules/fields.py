@@ -179,6 +179,36 @@ def inconsistent_dates(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+# Dates of what has already happened; a due or closing date may be typed ahead.
+_PAST_EVENTS = (Column.DATE, Column.ACK_DATE, Column.ANSWER_DATE)
+
+
+@rule("date-future")
+def future_dates(ctx: Context) -> Iterator[Finding]:
+    """A receipt, acknowledgement or answer dated after the reference date: not yet happened,
+    so most often a typo in the year (2052 for 2025)."""
+    today = ctx.today
+    for e in ctx.entries:
+        received, ack, answer = e.received_on, e.acknowledged_on, e.answered_on
+        # cheap test first: nearly every entry is in the past
+        if not (
+            (received is not None and received > today)
+            or (ack is not None and ack > today)
+            or (answer is not None and answer > today)
+        ):
+            continue
+        for column, day in zip(_PAST_EVENTS, (received, ack, answer), strict=True):
+            if day is not None and day > today:
+                yield Finding.at(
+                    e,
+                    column,
+                    "date-future",
+                    colonne=LABELS[column],
+                    date=fr_date(day),
+                    reference=fr_date(today),
+                )
+
+
 @rule("echeance-manquante")
 def missing_due_date(ctx: Context) -> Iterator[Finding]:
     """An open entry with no Date d'échéance."""
