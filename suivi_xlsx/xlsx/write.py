@@ -54,6 +54,7 @@ from .zipcopy import Content, chunks, rewrite_package
 
 #: Longest file name (one path component) most file systems take, in bytes.
 NAME_LIMIT = 255
+_VERIFY_CHUNK = 1 << 20  # parts are read back (and inflated for the patch) this much at a time
 
 
 def fit_name(stem: str, tail: str, limit: int = NAME_LIMIT) -> str:
@@ -365,8 +366,6 @@ def _verify(
                 if found.get((edit.row, edit.column)) != _expected(edit, date1904):
                     raise failed(f"cellule {edit.cell}")
 
-
-_VERIFY_CHUNK = 1 << 20
 
 # Errors that a damaged input raises while its parts are parsed (not our own bugs).
 _INPUT_ERRORS = (
