@@ -23,7 +23,7 @@ from typing import Any
 
 from .findings import fr_count, fr_date
 from .followup import FollowUp, PersonReminders, Reminder
-from .output import write_new_file
+from .output import EXCEL_EPOCH, new_workbook, write_new_file
 
 OVERVIEW = "Synthèse"
 SOON_DAYS = 7  # the overview's « dans les 7 jours » column, as suivi-check's --soon default
@@ -37,7 +37,6 @@ LATE_TEXT = "#9C0006"
 # Excel refuses these in a sheet name; and a name is at most 31 characters.
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_MAX = 31
-_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # Excel's day 0 (1900 system)
 _MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet
 _LINK_TIP = "Ouvrir le registre à cette ligne"
 
@@ -166,20 +165,10 @@ def write_workbook(follow: FollowUp, out: str | os.PathLike[str], *, force: bool
 
 
 def _workbook(follow: FollowUp, path: Path) -> None:
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path), {"default_date_format": "dd/mm/yyyy"})
+    title = f"Relances au {fr_date(follow.today)}"
+    subject = "Registre des réclamations : étapes à suivre"
+    workbook = new_workbook(path, title=title, subject=subject, day=follow.today)
     try:
-        title = f"Relances au {fr_date(follow.today)}"
-        # A fixed creation date (the reference date): the same register gives the same bytes.
-        workbook.set_properties(
-            {
-                "title": title,
-                "subject": "Registre des réclamations : étapes à suivre",
-                "author": "suivi_xlsx",
-                "created": dt.datetime.combine(follow.today, dt.time()),
-            }
-        )
         styles = _Styles(workbook)
         overview = workbook.add_worksheet(OVERVIEW)
         names = sheet_names([person.name for person in follow.people])
@@ -237,7 +226,7 @@ def _overview(sheet: Any, styles: _Styles, follow: FollowUp, names: Sequence[str
         sheet.write_number(row, 3, soon, styles.number)
         sheet.write_number(row, 4, later, styles.number)
         if upcoming:
-            sheet.write_number(row, 5, upcoming[0].toordinal() - _EXCEL_EPOCH, styles.day)
+            sheet.write_number(row, 5, upcoming[0].toordinal() - EXCEL_EPOCH, styles.day)
         else:
             sheet.write_blank(row, 5, None, styles.text)
     first, last = top + 2, row + 1  # Excel rows of the people
@@ -316,7 +305,7 @@ def _person_sheet(sheet: Any, styles: _Styles, follow: FollowUp, person: PersonR
             value = get(reminder)
             if kind == "date":
                 fmt = styles.date_late if is_late else styles.date
-                sheet.write_number(row, column, value.toordinal() - _EXCEL_EPOCH, fmt)
+                sheet.write_number(row, column, value.toordinal() - EXCEL_EPOCH, fmt)
             elif kind == "link":
                 url = register_link(reminder)
                 fmt = styles.link_late if is_late else styles.link

@@ -7,12 +7,17 @@ The user's register is never written here: ``xlsx.write`` patches it with its ow
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import FileLockedError, RefusedError
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
 
 
 def existing_output(target: Path, option: str = "-o") -> RefusedError:
@@ -85,3 +90,26 @@ def write_new_file(
     finally:
         temp.unlink(missing_ok=True)
     return target
+
+
+#: Excel's day 0 as an ordinal (1900 system, dates from 1 March 1900 on): ``day.toordinal()
+#: - EXCEL_EPOCH`` is the serial xlsxwriter stores, without its per-cell date conversion.
+EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
+
+
+def new_workbook(path: Path, *, title: str, subject: str, day: dt.date) -> Workbook:
+    """An xlsxwriter workbook for one of our outputs (bilan, relances): dates shown
+    jj/mm/aaaa, and properties whose creation date is the reference ``day``, so that the same
+    register gives the same bytes. The caller closes it."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"default_date_format": "dd/mm/yyyy"})
+    workbook.set_properties(
+        {
+            "title": title,
+            "subject": subject,
+            "author": "suivi_xlsx",
+            "created": dt.datetime.combine(day, dt.time()),
+        }
+    )
+    return workbook
