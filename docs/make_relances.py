@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from pagerender import render_page, tools
+from pagerender import keep_copies, render_page, tools
 
 from suivi_xlsx.followup import follow_up
 from suivi_xlsx.followup_output import write_workbook
@@ -47,10 +46,7 @@ def main() -> int:
         xlsx = write_workbook(follow, work / "relances.xlsx")
         # Page 1 is the overview (Synthèse), page 2 the person's sheet.
         pdf = render_page(xlsx, args.out, work, page=2, resolution=80)
-        if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy(xlsx, args.keep)
-            shutil.copy(pdf, args.keep)
+        keep_copies(args.keep, xlsx, pdf)
     print(f"{args.out} ({args.out.stat().st_size // 1024} Ko)")
     return 0
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 from types import MappingProxyType
 
-from pagerender import render_page, tools
+from pagerender import keep_copies, render_page, tools
 
 from suivi_xlsx.model import (
     OPTIONAL_COLUMNS,
@@ -163,10 +162,7 @@ def main() -> int:
             yearly_stats([example_register()], YEAR, TODAY), work / f"bilan-{YEAR}.xlsx"
         )
         pdf = render_page(xlsx, args.out, work, resolution=110)
-        if args.keep:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy(xlsx, args.keep)
-            shutil.copy(pdf, args.keep)
+        keep_copies(args.keep, xlsx, pdf)
     print(f"{args.out} ({args.out.stat().st_size // 1024} Ko)")
     return 0
 

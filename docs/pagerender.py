@@ -50,3 +50,12 @@ def render_page(
     )
     shutil.copyfile(f"{stem}.png", png)  # pdftoppm appends .png (names may hold dots)
     return pdf
+
+
+def keep_copies(keep: Path | None, *files: Path) -> None:
+    """``--keep``: copy the intermediate files (the workbook, its PDF) into ``keep``."""
+    if keep is None:
+        return
+    keep.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        shutil.copy(file, keep)
