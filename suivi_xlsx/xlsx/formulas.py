@@ -13,9 +13,9 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from . import CHUNK
 from .package import read_workbook_info
 
-_CHUNK = 1 << 20
 _OVERLAP = 4096  # a cell's start tag is far shorter: enough to find it before its <f>
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _CELL_START_RE = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]+)[\"']")
@@ -49,7 +49,7 @@ def _scan(stream: Iterable[bytes]) -> frozenset[tuple[int, int]]:
 
 def _chunks(package: zipfile.ZipFile, member: str) -> Iterable[bytes]:
     with package.open(member) as stream:
-        while chunk := stream.read(_CHUNK):
+        while chunk := stream.read(CHUNK):
             yield chunk
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import CHUNK
 from .ziplite import BadZip, LiteZip
 
 if TYPE_CHECKING:
@@ -54,7 +55,6 @@ MAX_CELLS = 60_000_000
 #: Cells beyond a gap of this many empty rows (columns) after the table are stray.
 ROW_GAP = 10_000
 COLUMN_GAP = 256
-_CHUNK = 1 << 20
 #: Worksheet parts up to this size are scanned whatever their dimension says.
 SCAN_BELOW = 1 << 20
 
@@ -309,7 +309,7 @@ def _needs_scan(head: bytes) -> bool:
 def _inflate(package: _Package, part: Any) -> Iterator[bytes]:
     """The part's bytes, a chunk at a time (bounded by its declared size: see module doc)."""
     with package.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
+        while chunk := stream.read(CHUNK):
             yield chunk
 
 
@@ -452,7 +452,7 @@ def validate_members(path: Path, package: zipfile.ZipFile) -> None:
     for info in package.infolist():
         try:
             with package.open(info) as stream:
-                while stream.read(_CHUNK):
+                while stream.read(CHUNK):
                     pass
         except errors as error:
             raise damaged(path, info.filename, _member_problem(error)) from error

@@ -22,6 +22,7 @@ from typing import Literal
 from ..a1 import column_index, column_letter
 from ..errors import RefusedError
 from ..plan import CellEdit, Highlight
+from . import CHUNK
 from .condfmt import apply_highlights
 from .styles import Styles, get_attr, set_attr
 from .xmltext import (
@@ -44,7 +45,6 @@ _T_ATTR_RE = re.compile(rb"\st\s*=\s*[\"']\s*([A-Za-z]+)\s*[\"']")
 _SPANS_RE = re.compile(rb"\sspans\s*=\s*[\"']([^\"']*)[\"']")
 _DIGITS_RE = re.compile(rb"\d+")
 _NO_CELL = -1  # ``style_in_row``: the row has no cell in that column
-_CHUNK = 1 << 20  # bytes validated as UTF-8 at a time
 
 
 @lru_cache(maxsize=4096)
@@ -86,8 +86,8 @@ def _utf8_body(data: bytes | bytearray) -> tuple[bytes | bytearray, str, bytes]:
     if not body.isascii():
         decoder = codecs.getincrementaldecoder("utf-8")()
         view = memoryview(body)
-        for start in range(0, len(body), _CHUNK):
-            decoder.decode(view[start : start + _CHUNK])
+        for start in range(0, len(body), CHUNK):
+            decoder.decode(view[start : start + CHUNK])
         decoder.decode(b"", final=True)
     return body, "utf-8", bom
 

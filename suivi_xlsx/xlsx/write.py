@@ -36,6 +36,7 @@ from ..errors import (
     UnreadableFileError,
 )
 from ..plan import CellEdit, Highlight, UpdatePlan, UpdateResult
+from . import CHUNK
 from .guard import damaged, validate_members
 from .locks import (
     changed_on_disk,
@@ -54,7 +55,6 @@ from .zipcopy import Content, chunks, rewrite_package
 
 #: Longest file name (one path component) most file systems take, in bytes.
 NAME_LIMIT = 255
-_VERIFY_CHUNK = 1 << 20  # parts are read back (and inflated for the patch) this much at a time
 
 
 def fit_name(stem: str, tail: str, limit: int = NAME_LIMIT) -> str:
@@ -245,7 +245,7 @@ def _read_part(package: zipfile.ZipFile, name: str) -> bytearray:
         stream = cast(zipfile.ZipExtFile, opened)
         while filled < len(buffer):
             # In bounded steps: a single call would inflate the rest at once, beside us.
-            got = stream.readinto(view[filled : filled + _VERIFY_CHUNK])
+            got = stream.readinto(view[filled : filled + CHUNK])
             if not got:
                 break
             filled += got
@@ -259,10 +259,9 @@ def _well_formed(data: bytes) -> bool:
     """Whether an XML part parses; fed a chunk at a time, so that the parser's own buffer
     stays small beside a part of hundreds of MB."""
     parser = expat.ParserCreate()
-    view = memoryview(data)
     try:
-        for start in range(0, len(data), _VERIFY_CHUNK):
-            parser.Parse(view[start : start + _VERIFY_CHUNK], False)
+        for piece in chunks(data):
+            parser.Parse(piece, False)
         parser.Parse(b"", True)
     except expat.ExpatError:
         return False
@@ -320,7 +319,7 @@ def _verify(
             well_formed = True
             try:
                 with written.open(name) as stream:
-                    while chunk := stream.read(_VERIFY_CHUNK):
+                    while chunk := stream.read(CHUNK):
                         if expected is None:
                             continue
                         if expected.take(len(chunk)) != chunk:

@@ -15,10 +15,11 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import CHUNK
+
 #: A replaced entry's new content: bytes, or pieces written one after the other (a patched
 #: sheet: views of the original part between rewritten rows), never joined into one copy.
 Content = bytes | Sequence[bytes | memoryview]
-_CHUNK = 1 << 20
 
 _EOCD_SIG = b"PK\x05\x06"
 _CENTRAL_SIG = b"PK\x01\x02"
@@ -91,7 +92,7 @@ def content_size(content: Content) -> int:
     return len(content) if isinstance(content, bytes) else sum(len(p) for p in content)
 
 
-def chunks(content: Content, size: int = _CHUNK) -> Iterator[bytes | memoryview]:
+def chunks(content: Content, size: int = CHUNK) -> Iterator[bytes | memoryview]:
     """``content`` as successive pieces of about ``size`` bytes: small pieces are joined, large
     ones sliced, so that whoever consumes them (zlib, expat, a comparison) works on few, bounded
     buffers."""
