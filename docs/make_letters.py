@@ -23,9 +23,7 @@ from types import MappingProxyType
 
 from pagerender import render_page
 
-from suivi_xlsx.docx_letters import render_letter
-from suivi_xlsx.letters import LetterKind, build_letter
-from suivi_xlsx.model import (
+from suivi_xlsx.domain.model import (
     OPTIONAL_COLUMNS,
     SEED_COLUMNS,
     Decision,
@@ -35,7 +33,9 @@ from suivi_xlsx.model import (
     RegisterSheet,
     Settings,
 )
-from suivi_xlsx.numbering import parse_order_number
+from suivi_xlsx.domain.numbering import parse_order_number
+from suivi_xlsx.outputs.letters.content import LetterKind, build_letter
+from suivi_xlsx.outputs.letters.docx import render_letter
 
 HERE = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 12, 3)

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from pagerender import keep_copies, render_page, tools
 
-from suivi_xlsx.followup import follow_up
-from suivi_xlsx.followup_output import write_workbook
-from suivi_xlsx.reader import load_register
+from suivi_xlsx.outputs.followup.compute import follow_up
+from suivi_xlsx.outputs.followup.files import write_workbook
+from suivi_xlsx.reading.reader import load_register
 
 HERE = Path(__file__).resolve().parent
 REGISTER = HERE.parent / "examples" / "registre-exemple.xlsx"

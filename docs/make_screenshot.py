@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from pagerender import keep_copies, render_page, tools
 
-from suivi_xlsx.model import (
+from suivi_xlsx.domain.model import (
     OPTIONAL_COLUMNS,
     SEED_COLUMNS,
     Entry,
@@ -31,9 +31,9 @@ from suivi_xlsx.model import (
     RegisterSheet,
     Settings,
 )
-from suivi_xlsx.numbering import format_order_number, parse_order_number
-from suivi_xlsx.stats import yearly_stats
-from suivi_xlsx.summary import write_summary
+from suivi_xlsx.domain.numbering import format_order_number, parse_order_number
+from suivi_xlsx.outputs.summary.stats import yearly_stats
+from suivi_xlsx.outputs.summary.workbook import write_summary
 
 HERE = Path(__file__).resolve().parent
 YEAR = 2024

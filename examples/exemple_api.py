@@ -19,7 +19,7 @@ from suivi_xlsx import (
     plan_update,
     yearly_stats,
 )
-from suivi_xlsx.update import describe_plan
+from suivi_xlsx.domain.update import describe_plan
 
 # The example's reference date; use dt.date.today() for your own register.
 TODAY = dt.date(2026, 11, 25)

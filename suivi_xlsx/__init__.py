@@ -21,39 +21,39 @@ __version__ = "0.1.0"
 
 # public name → module that defines it
 _EXPORTS: dict[str, str] = {
-    "load_register": "suivi_xlsx.reader",
-    "check_register": "suivi_xlsx.rules",
-    "CheckOptions": "suivi_xlsx.rules",
-    "plan_update": "suivi_xlsx.update",
-    "UpdatePlan": "suivi_xlsx.update",
+    "load_register": "suivi_xlsx.reading.reader",
+    "check_register": "suivi_xlsx.domain.rules",
+    "CheckOptions": "suivi_xlsx.domain.rules",
+    "plan_update": "suivi_xlsx.domain.update",
+    "UpdatePlan": "suivi_xlsx.domain.update",
     "apply_update": "suivi_xlsx.xlsx.write",
-    "yearly_stats": "suivi_xlsx.stats",
-    "write_summary": "suivi_xlsx.summary",
-    "init_register": "suivi_xlsx.template",
-    "Register": "suivi_xlsx.model",
-    "RegisterSheet": "suivi_xlsx.model",
-    "Entry": "suivi_xlsx.model",
-    "Settings": "suivi_xlsx.model",
-    "Column": "suivi_xlsx.model",
-    "Origin": "suivi_xlsx.model",
-    "Decision": "suivi_xlsx.model",
-    "Calendar": "suivi_xlsx.model",
-    "OrderNumber": "suivi_xlsx.numbering",
-    "Finding": "suivi_xlsx.findings",
-    "Report": "suivi_xlsx.findings",
-    "Severity": "suivi_xlsx.findings",
-    "CODES": "suivi_xlsx.findings",
+    "yearly_stats": "suivi_xlsx.outputs.summary.stats",
+    "write_summary": "suivi_xlsx.outputs.summary.workbook",
+    "init_register": "suivi_xlsx.outputs.template",
+    "Register": "suivi_xlsx.domain.model",
+    "RegisterSheet": "suivi_xlsx.domain.model",
+    "Entry": "suivi_xlsx.domain.model",
+    "Settings": "suivi_xlsx.domain.model",
+    "Column": "suivi_xlsx.domain.model",
+    "Origin": "suivi_xlsx.domain.model",
+    "Decision": "suivi_xlsx.domain.model",
+    "Calendar": "suivi_xlsx.domain.model",
+    "OrderNumber": "suivi_xlsx.domain.numbering",
+    "Finding": "suivi_xlsx.domain.findings",
+    "Report": "suivi_xlsx.domain.findings",
+    "Severity": "suivi_xlsx.domain.findings",
+    "CODES": "suivi_xlsx.domain.findings",
     "SuiviError": "suivi_xlsx.errors",
-    "is_open_at": "suivi_xlsx.procedure",
-    "is_overdue": "suivi_xlsx.procedure",
-    "complaint_due_date": "suivi_xlsx.procedure",
-    "complaint_steps": "suivi_xlsx.procedure",
-    "Step": "suivi_xlsx.procedure",
-    "StepState": "suivi_xlsx.procedure",
-    "follow_up": "suivi_xlsx.followup",
-    "find_entry": "suivi_xlsx.letters",
-    "build_letter": "suivi_xlsx.letters",
-    "render_letter": "suivi_xlsx.docx_letters",
+    "is_open_at": "suivi_xlsx.domain.procedure",
+    "is_overdue": "suivi_xlsx.domain.procedure",
+    "complaint_due_date": "suivi_xlsx.domain.procedure",
+    "complaint_steps": "suivi_xlsx.domain.procedure",
+    "Step": "suivi_xlsx.domain.procedure",
+    "StepState": "suivi_xlsx.domain.procedure",
+    "follow_up": "suivi_xlsx.outputs.followup.compute",
+    "find_entry": "suivi_xlsx.outputs.letters.content",
+    "build_letter": "suivi_xlsx.outputs.letters.content",
+    "render_letter": "suivi_xlsx.outputs.letters.docx",
 }
 
 __all__ = [
@@ -107,14 +107,19 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .docx_letters import render_letter
-    from .errors import SuiviError
-    from .findings import CODES, Finding, Report, Severity
-    from .followup import follow_up
-    from .letters import build_letter, find_entry
-    from .model import Calendar, Column, Decision, Entry, Origin, Register, RegisterSheet, Settings
-    from .numbering import OrderNumber
-    from .procedure import (
+    from suivi_xlsx.domain.findings import CODES, Finding, Report, Severity
+    from suivi_xlsx.domain.model import (
+        Calendar,
+        Column,
+        Decision,
+        Entry,
+        Origin,
+        Register,
+        RegisterSheet,
+        Settings,
+    )
+    from suivi_xlsx.domain.numbering import OrderNumber
+    from suivi_xlsx.domain.procedure import (
         Step,
         StepState,
         complaint_due_date,
@@ -122,10 +127,14 @@ if TYPE_CHECKING:
         is_open_at,
         is_overdue,
     )
-    from .reader import load_register
-    from .rules import CheckOptions, check_register
-    from .stats import yearly_stats
-    from .summary import write_summary
-    from .template import init_register
-    from .update import UpdatePlan, plan_update
-    from .xlsx.write import apply_update
+    from suivi_xlsx.domain.rules import CheckOptions, check_register
+    from suivi_xlsx.domain.update import UpdatePlan, plan_update
+    from suivi_xlsx.errors import SuiviError
+    from suivi_xlsx.outputs.followup.compute import follow_up
+    from suivi_xlsx.outputs.letters.content import build_letter, find_entry
+    from suivi_xlsx.outputs.letters.docx import render_letter
+    from suivi_xlsx.outputs.summary.stats import yearly_stats
+    from suivi_xlsx.outputs.summary.workbook import write_summary
+    from suivi_xlsx.outputs.template import init_register
+    from suivi_xlsx.reading.reader import load_register
+    from suivi_xlsx.xlsx.write import apply_update

@@ -12,19 +12,19 @@ import sys
 
 def main() -> None:
     """``suivi``."""
-    from .parsing import start_prefetch
+    from suivi_xlsx.reading.parsing import start_prefetch
 
     start_prefetch(sys.argv[1:])
-    from .cli import main as run
+    from suivi_xlsx.cli import main as run
 
     run()
 
 
 def check_main() -> None:
     """``suivi-check``."""
-    from .parsing import start_prefetch
+    from suivi_xlsx.reading.parsing import start_prefetch
 
     start_prefetch(sys.argv[1:])
-    from .cli import check_main as run
+    from suivi_xlsx.cli import check_main as run
 
     run()

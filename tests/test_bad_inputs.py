@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from suivi_xlsx.errors import NoRegisterError, SuiviError, UnreadableFileError
-from suivi_xlsx.reader import load_register
+from suivi_xlsx.reading.reader import load_register
 from tests.conftest import LibreOffice
 from tests.workbooks import entry, make_register, make_workbook
 

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import _COMMANDS, check_main, group
-from suivi_xlsx.findings import CODES
-from suivi_xlsx.model import Column
+from suivi_xlsx.domain.findings import CODES
+from suivi_xlsx.domain.model import Column
 
 from .conftest import LibreOffice
 from .workbooks import entry, make_register, make_workbook
@@ -295,12 +295,12 @@ def test_codes_all_documented_in_readme() -> None:
 def test_unexpected_error_is_french_without_traceback(
     late_register: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import suivi_xlsx.rules
+    import suivi_xlsx.domain.rules
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(suivi_xlsx.rules, "check_register", broken)
+    monkeypatch.setattr(suivi_xlsx.domain.rules, "check_register", broken)
     code, out, err = run_check(str(late_register))
     assert code == 2
     assert "erreur inattendue (RuntimeError : boom)" in err

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.model import OPTIONAL_COLUMNS, SEED_COLUMNS
+from suivi_xlsx.domain.model import OPTIONAL_COLUMNS, SEED_COLUMNS
 
 from .conftest import LibreOffice
 from .workbooks import entry, make_register

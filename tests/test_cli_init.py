@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.template import build_template
+from suivi_xlsx.outputs.template import build_template
 
 
 def run_init(*args: str) -> Result:
@@ -95,7 +95,7 @@ def test_command_module_imports_no_heavy_library() -> None:
 
 
 def test_new_register_passes_suivi_check(tmp_path: Path) -> None:
-    pytest.importorskip("suivi_xlsx.reader")
+    pytest.importorskip("suivi_xlsx.reading.reader")
     pytest.importorskip("suivi_xlsx.cli.check")
     target = tmp_path / "registre.xlsx"
     assert run_init(str(target), "--agence", "1601").exit_code == 0

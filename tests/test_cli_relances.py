@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.model import SEED_COLUMNS, Column
+from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 
 from .conftest import LibreOffice
 from .workbooks import entry, make_register

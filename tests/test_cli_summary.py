@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.model import SEED_COLUMNS, Column
+from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 
 from .workbooks import entry, make_register, make_workbook, register_rows
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.model import Column
+from suivi_xlsx.domain.model import Column
 
 from .conftest import LibreOffice
 from .workbooks import entry, make_register, register_rows
@@ -47,7 +47,7 @@ def workbook(tmp_path: Path) -> Path:
 
 
 def read_back(path: Path) -> list[tuple[object, ...]]:
-    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.reading.reader import load_register
 
     register = load_register(path)
     return [
@@ -182,7 +182,7 @@ def test_invalid_agence_is_refused(workbook: Path) -> None:
 def test_file_changed_during_the_run_is_refused(
     workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import suivi_xlsx.update as planner
+    import suivi_xlsx.domain.update as planner
 
     real_plan = planner.plan_update
     changed = b""
@@ -287,7 +287,7 @@ def test_command_module_imports_nothing_heavy() -> None:
     code = (
         "import sys, suivi_xlsx.cli.update; "
         "print(sorted(m for m in ('openpyxl', 'xlsxwriter', 'pandas', 'python_calamine', "
-        "'suivi_xlsx.reader', 'suivi_xlsx.xlsx.write') if m in sys.modules))"
+        "'suivi_xlsx.reading.reader', 'suivi_xlsx.xlsx.write') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suivi_xlsx.columns import find_header, missing_columns, normalize, recognize
-from suivi_xlsx.model import HEADERS, SEED_COLUMNS, Column
+from suivi_xlsx.domain.model import HEADERS, SEED_COLUMNS, Column
+from suivi_xlsx.reading.columns import find_header, missing_columns, normalize, recognize
 
 
 def test_normalize_case_accents_apostrophes_numero_sign() -> None:

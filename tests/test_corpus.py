@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from suivi_xlsx.domain.model import HEADERS, SEED_COLUMNS, Column
+from suivi_xlsx.domain.plan import UpdatePlan
 from suivi_xlsx.errors import NoRegisterError
-from suivi_xlsx.model import HEADERS, SEED_COLUMNS, Column
-from suivi_xlsx.plan import UpdatePlan
 from suivi_xlsx.xlsx.package import read_workbook_info
 from suivi_xlsx.xlsx.write import apply_update
 
@@ -49,8 +49,8 @@ def sheet_parts(path: Path) -> dict[str, str]:
 
 def update_and_check(book: Path, sheet: str | None = None) -> UpdatePlan:
     """Plan and apply an update; assert the package changed only where the plan says."""
-    from suivi_xlsx.reader import load_register
-    from suivi_xlsx.update import plan_update
+    from suivi_xlsx.domain.update import plan_update
+    from suivi_xlsx.reading.reader import load_register
 
     register = load_register(book, sheet=sheet)
     plan = plan_update(register, today=TODAY, agency="1601")
@@ -87,7 +87,7 @@ def update_and_check(book: Path, sheet: str | None = None) -> UpdatePlan:
 
 @pytest.mark.parametrize("source", FILES, ids=[p.name for p in FILES])
 def test_every_corpus_file(source: Path, tmp_path: Path) -> None:
-    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.reading.reader import load_register
 
     original = digest(source)
     book = tmp_path / source.name

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suivi_xlsx.deadlines import Deadlines, add_months, is_past, public_holidays
-from suivi_xlsx.model import Calendar, Settings
+from suivi_xlsx.domain.deadlines import Deadlines, add_months, is_past, public_holidays
+from suivi_xlsx.domain.model import Calendar, Settings
 
 D = dt.date
 WORKING = Deadlines(calendar=Calendar.WORKING_DAYS)

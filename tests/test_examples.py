@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx import CheckOptions, check_register, load_register
-from suivi_xlsx.model import Column
+from suivi_xlsx.domain.model import Column
 
 from .conftest import REPO
 from .xlsxparts import zip_parts
@@ -93,7 +93,7 @@ def test_example_yields_the_intended_findings() -> None:
 
 
 def test_update_preview_fills_the_new_row() -> None:
-    update = pytest.importorskip("suivi_xlsx.update")
+    update = pytest.importorskip("suivi_xlsx.domain.update")
     plan = update.plan_update(load_register(EXAMPLE), today=TODAY)
     assert [(e.sheet, e.cell, e.value) for e in plan.edits] == [
         ("2026", "A27", 2026),

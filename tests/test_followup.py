@@ -1,4 +1,4 @@
-"""The follow-up reminders (``suivi_xlsx.followup``): which steps, for whom, by when."""
+"""The follow-up reminders (``outputs.followup.compute``): which steps, for whom, by when."""
 
 from __future__ import annotations
 
@@ -9,17 +9,8 @@ from typing import Any
 
 import pytest
 
-from suivi_xlsx.deadlines import Deadlines
-from suivi_xlsx.followup import (
-    NO_OWNER,
-    Action,
-    FollowUp,
-    follow_up,
-    pending_steps,
-    text_lines,
-)
-from suivi_xlsx.followup_output import event_summary, register_link, sheet_names
-from suivi_xlsx.model import (
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.model import (
     OPTIONAL_COLUMNS,
     SEED_COLUMNS,
     Calendar,
@@ -30,8 +21,17 @@ from suivi_xlsx.model import (
     RegisterSheet,
     Settings,
 )
-from suivi_xlsx.numbering import parse_order_number
-from suivi_xlsx.reader import load_register
+from suivi_xlsx.domain.numbering import parse_order_number
+from suivi_xlsx.outputs.followup.compute import (
+    NO_OWNER,
+    Action,
+    FollowUp,
+    follow_up,
+    pending_steps,
+    text_lines,
+)
+from suivi_xlsx.outputs.followup.files import event_summary, register_link, sheet_names
+from suivi_xlsx.reading.reader import load_register
 
 from .workbooks import entry, make_register
 

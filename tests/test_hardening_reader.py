@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
+from suivi_xlsx.domain.model import Column
 from suivi_xlsx.errors import DamagedFileError, UnreadableFileError
-from suivi_xlsx.model import Column
-from suivi_xlsx.reader import check_file, load_register
-from suivi_xlsx.render import safe_text
+from suivi_xlsx.outputs.render import safe_text
+from suivi_xlsx.reading.reader import check_file, load_register
 from suivi_xlsx.xlsx import guard
 
 from .workbooks import entry, make_register
@@ -411,7 +411,7 @@ class _Terminal(io.StringIO):
 def test_progress_only_on_a_terminal_and_only_for_long_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tty: bool
 ) -> None:
-    from suivi_xlsx import parsing
+    from suivi_xlsx.reading import parsing
 
     path = register(tmp_path / "registre.xlsx")
     stream = _Terminal(tty)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from suivi_xlsx.a1 import cell_ref
-from suivi_xlsx.model import Column
-from suivi_xlsx.plan import CellEdit, UpdatePlan
+from suivi_xlsx.domain.a1 import cell_ref
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.plan import CellEdit, UpdatePlan
 from suivi_xlsx.xlsx import patch as patch_module
 from suivi_xlsx.xlsx import write as write_module
 from suivi_xlsx.xlsx.patch import patch_sheet, read_values
@@ -43,7 +43,7 @@ def update(path: Path | str, *more: str) -> tuple[int, str, str]:
 
 
 def numbers(path: Path) -> list[str | None]:
-    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.reading.reader import load_register
 
     return [e.order_text for e in load_register(path).entries]
 

@@ -11,15 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from suivi_xlsx.docx_letters import (
-    MissingSettingsError,
-    TemplateError,
-    render_letter,
-    shipped_template,
-)
+from suivi_xlsx.domain.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Register
 from suivi_xlsx.errors import RefusedError
-from suivi_xlsx.letter_templates import PACKAGE_DIR, REPOSITORY_DIR, build_template
-from suivi_xlsx.letters import (
+from suivi_xlsx.outputs.letters.content import (
     PLACEHOLDERS,
     LetterKind,
     build_letter,
@@ -29,8 +23,14 @@ from suivi_xlsx.letters import (
     to_acknowledge,
     town_of,
 )
-from suivi_xlsx.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Register
-from suivi_xlsx.reader import load_register
+from suivi_xlsx.outputs.letters.docx import (
+    MissingSettingsError,
+    TemplateError,
+    render_letter,
+    shipped_template,
+)
+from suivi_xlsx.outputs.letters.templates import PACKAGE_DIR, REPOSITORY_DIR, build_template
+from suivi_xlsx.reading.reader import load_register
 
 from .workbooks import entry, make_register
 
@@ -283,7 +283,9 @@ def test_committed_templates_are_what_the_generator_makes(kind: LetterKind) -> N
     fresh = package_parts(build_template(kind))
     for folder in (PACKAGE_DIR, REPOSITORY_DIR):
         committed = package_parts((folder / f"{kind.value}.docx").read_bytes())
-        assert committed == fresh, f"{folder} is stale: run python -m suivi_xlsx.letter_templates"
+        assert committed == fresh, (
+            f"{folder} is stale: run python -m suivi_xlsx.outputs.letters.templates"
+        )
     assert shipped_template(kind) == PACKAGE_DIR / f"{kind.value}.docx"
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from suivi_xlsx.model import Column
-from suivi_xlsx.plan import CellEdit, Highlight, UpdatePlan
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.plan import CellEdit, Highlight, UpdatePlan
 from suivi_xlsx.xlsx.write import apply_update
 
 from .conftest import LibreOffice
@@ -43,8 +43,8 @@ def test_libreoffice_reads_the_new_values(tmp_path: Path, libreoffice: LibreOffi
 def test_libreoffice_saved_workbook_is_patched_surgically(
     tmp_path: Path, libreoffice: LibreOffice
 ) -> None:
-    from suivi_xlsx.reader import load_register
-    from suivi_xlsx.update import plan_update
+    from suivi_xlsx.domain.update import plan_update
+    from suivi_xlsx.reading.reader import load_register
 
     source = rich_workbook(tmp_path / "source.xlsx")
     book = libreoffice.convert(source, "xlsx", tmp_path / "lo")  # now saved by LibreOffice
@@ -194,8 +194,8 @@ def test_edit_cells_without_style_are_readable(tmp_path: Path, libreoffice: Libr
 def test_corpus_registers_reopen_in_libreoffice(
     name: str, tmp_path: Path, libreoffice: LibreOffice
 ) -> None:
-    from suivi_xlsx.reader import load_register
-    from suivi_xlsx.update import plan_update
+    from suivi_xlsx.domain.update import plan_update
+    from suivi_xlsx.reading.reader import load_register
 
     from .xlsxparts import CORPUS
 

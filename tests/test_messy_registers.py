@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.model import Column
-from suivi_xlsx.procedure import is_open_at, is_overdue
-from suivi_xlsx.reader import load_register
-from suivi_xlsx.rules import CheckOptions, check_register
-from suivi_xlsx.stats import yearly_stats
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.procedure import is_open_at, is_overdue
+from suivi_xlsx.domain.rules import CheckOptions, check_register
+from suivi_xlsx.outputs.summary.stats import yearly_stats
+from suivi_xlsx.reading.reader import load_register
 
 from .conftest import LibreOffice
 
@@ -438,7 +438,7 @@ def test_words_in_the_closing_column(tmp_path: Path, closing: str, is_open: bool
 
 
 def test_totals_rows_and_look_alikes() -> None:
-    from suivi_xlsx.rowkinds import RowKind, classify_row
+    from suivi_xlsx.reading.rowkinds import RowKind, classify_row
     from tests.workbooks import SEED_COLUMNS
 
     columns = {column: i for i, column in enumerate(SEED_COLUMNS)}

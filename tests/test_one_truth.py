@@ -13,13 +13,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from suivi_xlsx.deadlines import Deadlines
-from suivi_xlsx.model import Column
-from suivi_xlsx.procedure import complaint_due_date, is_overdue
-from suivi_xlsx.reader import load_register
-from suivi_xlsx.rules import CheckOptions, check_register
-from suivi_xlsx.stats import yearly_stats
-from suivi_xlsx.update import plan_update
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.procedure import complaint_due_date, is_overdue
+from suivi_xlsx.domain.rules import CheckOptions, check_register
+from suivi_xlsx.domain.update import plan_update
+from suivi_xlsx.outputs.summary.stats import yearly_stats
+from suivi_xlsx.reading.reader import load_register
 from suivi_xlsx.xlsx.write import apply_update
 
 D = dt.date
@@ -256,8 +256,8 @@ def test_the_shortcut_never_hides_a_late_step(
     answer_months: int,
 ) -> None:
     """``steps_surely_met`` (the check's fast path) is True only when both steps are met."""
-    from suivi_xlsx.model import Calendar, Entry, Origin
-    from suivi_xlsx.procedure import StepState, complaint_steps, steps_surely_met
+    from suivi_xlsx.domain.model import Calendar, Entry, Origin
+    from suivi_xlsx.domain.procedure import StepState, complaint_steps, steps_surely_met
 
     def after(days: int | None) -> dt.date | None:
         return None if days is None else received + dt.timedelta(days=days)

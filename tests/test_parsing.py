@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from suivi_xlsx import parsing
-from suivi_xlsx.parsing import SheetParser, start_prefetch, take_prefetched
-from suivi_xlsx.reader import load_register
+from suivi_xlsx.reading import parsing
+from suivi_xlsx.reading.parsing import SheetParser, start_prefetch, take_prefetched
+from suivi_xlsx.reading.reader import load_register
 
 from .workbooks import entry, make_register, make_workbook
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.plan import CellEdit, UpdatePlan
 from suivi_xlsx.errors import DamagedFileError
-from suivi_xlsx.model import Column
-from suivi_xlsx.plan import CellEdit, UpdatePlan
 from suivi_xlsx.xlsx import patch as patch_module
 from suivi_xlsx.xlsx.patch import WrittenValues, patch_sheet, read_values
 from suivi_xlsx.xlsx.write import apply_update
@@ -221,7 +221,7 @@ def test_written_values_read_a_stream_cut_anywhere(
 def test_freed_memory_is_given_back_without_failing_anywhere(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from suivi_xlsx import heap
+    from suivi_xlsx.runtime import heap
 
     heap.release_freed_memory()  # glibc here: malloc_trim runs
     for platform in ("win32", "darwin"):

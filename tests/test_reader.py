@@ -9,12 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from suivi_xlsx.columns import missing_columns
+from suivi_xlsx.domain.findings import Finding
+from suivi_xlsx.domain.model import (
+    HEADERS,
+    SEED_COLUMNS,
+    Calendar,
+    Column,
+    Decision,
+    Origin,
+    Settings,
+)
+from suivi_xlsx.domain.numbering import OrderNumber
 from suivi_xlsx.errors import NoRegisterError, SuiviError
-from suivi_xlsx.findings import Finding
-from suivi_xlsx.model import HEADERS, SEED_COLUMNS, Calendar, Column, Decision, Origin, Settings
-from suivi_xlsx.numbering import OrderNumber
-from suivi_xlsx.reader import _read_sheet, load_register
+from suivi_xlsx.reading.columns import missing_columns
+from suivi_xlsx.reading.reader import _read_sheet, load_register
 from tests.workbooks import entry, make_register, make_workbook, register_rows
 
 D = dt.date

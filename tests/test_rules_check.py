@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import suivi_xlsx.rules as rules
-from suivi_xlsx.deadlines import Deadlines
-from suivi_xlsx.findings import CODES, Finding, Severity
-from suivi_xlsx.model import Calendar, Column, Decision, Origin, Register, Settings
-from suivi_xlsx.rules import RULES, CheckOptions, Context, Rule, check_register
+import suivi_xlsx.domain.rules as rules
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.findings import CODES, Finding, Severity
+from suivi_xlsx.domain.model import Calendar, Column, Decision, Origin, Register, Settings
+from suivi_xlsx.domain.rules import RULES, CheckOptions, Context, Rule, check_register
 from tests.test_rules_helpers import (
     ALL_MAP,
     SEED_MAP,

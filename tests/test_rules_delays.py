@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from suivi_xlsx.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Calendar, Column, Register
+from suivi_xlsx.domain.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Calendar, Column, Register
 from tests.test_rules_helpers import D, at, check_rows, load, run
 from tests.workbooks import entry, make_register, make_workbook, register_rows
 

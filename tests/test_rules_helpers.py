@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from suivi_xlsx.findings import Report
-from suivi_xlsx.model import (
+from suivi_xlsx.domain.findings import Report
+from suivi_xlsx.domain.model import (
     OPTIONAL_COLUMNS,
     SEED_COLUMNS,
     Column,
@@ -21,8 +21,8 @@ from suivi_xlsx.model import (
     RegisterSheet,
     Settings,
 )
-from suivi_xlsx.numbering import parse_loose_order_number, parse_order_number
-from suivi_xlsx.rules import CheckOptions, check_register
+from suivi_xlsx.domain.numbering import parse_loose_order_number, parse_order_number
+from suivi_xlsx.domain.rules import CheckOptions, check_register
 from tests.workbooks import Row, make_register, make_workbook, register_rows
 
 D = dt.date
@@ -42,7 +42,7 @@ def make_entry(
 ) -> Entry:
     """An entry as the reader makes it: a valid, complete, open QS received on 05/03/2025
     unless ``fields`` say otherwise (``number`` is parsed like the reader does)."""
-    from suivi_xlsx.model import Origin
+    from suivi_xlsx.domain.model import Origin
 
     base: dict[str, Any] = {
         "year": 2025,
@@ -100,7 +100,7 @@ def at(report: Report, *codes: str) -> list[tuple[str, str | None]]:
 
 
 def load(path: Path) -> Register:
-    reader = pytest.importorskip("suivi_xlsx.reader")
+    reader = pytest.importorskip("suivi_xlsx.reading.reader")
     register: Register = reader.load_register(path)
     return register
 

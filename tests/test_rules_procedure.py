@@ -12,16 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.findings import CODES, Severity
-from suivi_xlsx.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Column, Origin
-from suivi_xlsx.procedure_links import (
+from suivi_xlsx.domain.findings import CODES, Severity
+from suivi_xlsx.domain.links import (
     entry_key,
     numbers_in_text,
     pa_references,
     reports_dysfunction,
 )
-from suivi_xlsx.rules.procedure import follow_up_dates, is_authorised
-from suivi_xlsx.vocabulary import says_nothing
+from suivi_xlsx.domain.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Column, Origin
+from suivi_xlsx.domain.rules.procedure import follow_up_dates, is_authorised
+from suivi_xlsx.domain.vocabulary import says_nothing
 from tests.test_rules_helpers import D, at, check_rows, load, make_entry, one_sheet, run
 from tests.workbooks import Row, entry, make_register
 

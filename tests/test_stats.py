@@ -12,11 +12,19 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suivi_xlsx.model import SEED_COLUMNS, Calendar, Column, Entry, Origin, Register, RegisterSheet
-from suivi_xlsx.model import Settings as RegisterSettings
-from suivi_xlsx.numbering import parse_order_number
-from suivi_xlsx.rules import CheckOptions, check_register
-from suivi_xlsx.stats import (
+from suivi_xlsx.domain.model import (
+    SEED_COLUMNS,
+    Calendar,
+    Column,
+    Entry,
+    Origin,
+    Register,
+    RegisterSheet,
+)
+from suivi_xlsx.domain.model import Settings as RegisterSettings
+from suivi_xlsx.domain.numbering import parse_order_number
+from suivi_xlsx.domain.rules import CheckOptions, check_register
+from suivi_xlsx.outputs.summary.stats import (
     Delays,
     Durations,
     OriginCounts,
@@ -498,7 +506,7 @@ def test_people_are_grouped_and_named_as_in_the_follow_up_lists() -> None:
     """« Mme Martin », « mme  MARTIN » and « Martin » (civility, case, blanks) are one person
     in the summary's table by person, shown with the spelling used most, the name the
     follow-up lists show too."""
-    from suivi_xlsx.followup import follow_up
+    from suivi_xlsx.outputs.followup.compute import follow_up
 
     register = make_register(
         [

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suivi_xlsx import summary as summary_module
+from suivi_xlsx.domain.model import Origin
+from suivi_xlsx.domain.model import Settings as RegisterSettings
 from suivi_xlsx.errors import FileLockedError, RefusedError
-from suivi_xlsx.model import Origin
-from suivi_xlsx.model import Settings as RegisterSettings
-from suivi_xlsx.stats import YearlyStats, yearly_stats
-from suivi_xlsx.summary import write_summary
+from suivi_xlsx.outputs.summary import workbook as summary_module
+from suivi_xlsx.outputs.summary.stats import YearlyStats, yearly_stats
+from suivi_xlsx.outputs.summary.workbook import write_summary
 
 from .conftest import LibreOffice
 from .test_stats import TODAY, make_entry, make_register, sample
@@ -158,7 +158,7 @@ def test_improvements_sheet(tmp_path: Path) -> None:
 def test_improvements_answer_each_dysfunction(tmp_path: Path) -> None:
     """Issue 10: for each complaint with a dysfunction, the PA entry or the corrective action
     that answers it; a dysfunction nothing answers is said and tinted."""
-    from suivi_xlsx.model import Column
+    from suivi_xlsx.domain.model import Column
 
     from .test_stats import FULL
 
@@ -227,7 +227,7 @@ def _synthese_labels(path: Path) -> dict[str, object]:
 
 def test_labels_follow_the_settings(tmp_path: Path) -> None:
     """Issue 9, item 5: « 5 jours ouvrables », « 1 mois » when Paramètres say so."""
-    from suivi_xlsx.model import Calendar
+    from suivi_xlsx.domain.model import Calendar
 
     settings = RegisterSettings(ack_days=5, answer_months=1, calendar=Calendar.WORKING_DAYS)
     register = make_register([make_entry(2, dt.date(2024, 1, 2))], settings=settings)
@@ -408,7 +408,7 @@ def test_libreoffice_converts_to_pdf(tmp_path: Path, libreoffice: LibreOffice) -
 
 @given(st.integers(0, 1_000_000))
 def test_count_axes_step_in_whole_round_numbers(highest: int) -> None:
-    from suivi_xlsx.summary import whole_number_axis
+    from suivi_xlsx.outputs.summary.workbook import whole_number_axis
 
     axis = whole_number_axis(highest)
     step, top = axis["major_unit"], axis["max"]

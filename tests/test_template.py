@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from suivi_xlsx.domain.model import HEADERS, OPTIONAL_COLUMNS, SEED_COLUMNS, Calendar, Column
 from suivi_xlsx.errors import RefusedError, SuiviError
-from suivi_xlsx.model import HEADERS, OPTIONAL_COLUMNS, SEED_COLUMNS, Calendar, Column
-from suivi_xlsx.template import (
+from suivi_xlsx.outputs.template import (
     EMPTY_ROWS,
     HELP_SHEET,
     REGISTER_SHEET,
@@ -54,7 +54,7 @@ def workbook(template_file: Path) -> Any:
 def test_committed_template_is_a_fresh_build() -> None:
     committed = REPO / "templates" / "registre_modele.xlsx"
     assert committed == default_template_path()
-    stale = "templates/registre_modele.xlsx is stale: run `python -m suivi_xlsx.template`"
+    stale = "templates/registre_modele.xlsx is stale: run `python -m suivi_xlsx.outputs.template`"
     # Part by part (names, order, timestamps, content): the compressed bytes also depend on
     # the machine's zlib, which is not what this test is about.
     assert zip_parts(committed.read_bytes()) == zip_parts(build_template()), stale
@@ -67,7 +67,7 @@ def test_two_builds_are_byte_identical() -> None:
 
 
 def test_module_main_writes_the_template(tmp_path: Path) -> None:
-    from suivi_xlsx.template import main
+    from suivi_xlsx.outputs.template import main
 
     target = tmp_path / "modele.xlsx"
     assert main([str(target)]) == 0
@@ -119,7 +119,7 @@ def test_frozen_header_and_print_setup(workbook: Any) -> None:
 
 
 def _column_letter(column: Column) -> str:
-    from suivi_xlsx.a1 import column_letter
+    from suivi_xlsx.domain.a1 import column_letter
 
     return column_letter(TEMPLATE_COLUMNS.index(column))
 
@@ -204,7 +204,7 @@ def test_parameters_sheet(workbook: Any) -> None:
 
 
 def test_filled_parameters_are_read_back(template_file: Path, tmp_path: Path) -> None:
-    reader = pytest.importorskip("suivi_xlsx.reader")
+    reader = pytest.importorskip("suivi_xlsx.reading.reader")
     book = _load(template_file)  # openpyxl stands in for the person filling the sheet
     sheet = book[SETTINGS_SHEET]
     rows = {str(sheet.cell(row=r, column=1).value): r for r in range(2, sheet.max_row + 1)}
@@ -331,7 +331,7 @@ def test_init_refuses_bad_targets(tmp_path: Path, name: str, code: int) -> None:
 
 
 def test_reader_sees_the_register_and_no_entries(template_file: Path) -> None:
-    reader = pytest.importorskip("suivi_xlsx.reader")
+    reader = pytest.importorskip("suivi_xlsx.reading.reader")
     register = reader.load_register(template_file)
     [sheet] = register.sheets
     assert sheet.name == REGISTER_SHEET
@@ -347,8 +347,8 @@ def test_reader_sees_the_register_and_no_entries(template_file: Path) -> None:
 
 
 def test_new_register_passes_the_check(tmp_path: Path) -> None:
-    reader = pytest.importorskip("suivi_xlsx.reader")
-    rules = pytest.importorskip("suivi_xlsx.rules")
+    reader = pytest.importorskip("suivi_xlsx.reading.reader")
+    rules = pytest.importorskip("suivi_xlsx.domain.rules")
     if not hasattr(rules, "check_register"):
         pytest.skip("rules not written yet")
     target = init_register(tmp_path / "registre.xlsx", "1601")
@@ -376,7 +376,7 @@ def test_a_row_typed_in_a_new_register_is_completed_by_update(tmp_path: Path) ->
     from click.testing import CliRunner
 
     from suivi_xlsx.cli import group
-    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.reading.reader import load_register
 
     target = init_register(tmp_path / "registre.xlsx", "1601")
     book = _load(target)  # openpyxl stands in for the person typing a row in Excel

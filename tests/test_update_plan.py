@@ -12,17 +12,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from suivi_xlsx.errors import NoRegisterError, RefusedError
-from suivi_xlsx.model import SEED_COLUMNS, Column, Entry, Origin, Register, RegisterSheet, Settings
-from suivi_xlsx.numbering import parse_loose_order_number, parse_order_number
-from suivi_xlsx.plan import Highlight, UpdatePlan
-from suivi_xlsx.update import (
+from suivi_xlsx.domain.model import (
+    SEED_COLUMNS,
+    Column,
+    Entry,
+    Origin,
+    Register,
+    RegisterSheet,
+    Settings,
+)
+from suivi_xlsx.domain.numbering import parse_loose_order_number, parse_order_number
+from suivi_xlsx.domain.plan import Highlight, UpdatePlan
+from suivi_xlsx.domain.update import (
     describe_highlights,
     describe_plan,
     highlight_counts,
     plan_update,
     sheet_ref,
 )
+from suivi_xlsx.errors import NoRegisterError, RefusedError
 
 D = dt.date
 TODAY = D(2025, 6, 1)
@@ -549,7 +557,7 @@ def test_planner_is_pure_and_light() -> None:
     import sys
 
     code = (
-        "import sys, suivi_xlsx.update; "
+        "import sys, suivi_xlsx.domain.update; "
         "print(sorted(m for m in ('zipfile', 'click', 'openpyxl', 'xlsxwriter', 'pandas', "
         "'python_calamine') if m in sys.modules))"
     )

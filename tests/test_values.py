@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suivi_xlsx.model import Column, Decision, Origin
-from suivi_xlsx.values import (
+from suivi_xlsx.domain.model import Column, Decision, Origin
+from suivi_xlsx.domain.values import (
     MAX_DATE,
     MIN_DATE,
     convert,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from suivi_xlsx.model import Decision, Origin
-from suivi_xlsx.vocabulary import date_word, read_decision, read_origin, redress_given
+from suivi_xlsx.domain.model import Decision, Origin
+from suivi_xlsx.domain.vocabulary import date_word, read_decision, read_origin, redress_given
 
 
 @pytest.mark.parametrize(

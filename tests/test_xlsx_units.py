@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.plan import CellEdit, Highlight
+from suivi_xlsx.domain.vocabulary import CLOSED_WORDS_TYPED
 from suivi_xlsx.errors import NoRegisterError, RefusedError
-from suivi_xlsx.model import Column
-from suivi_xlsx.plan import CellEdit, Highlight
-from suivi_xlsx.vocabulary import CLOSED_WORDS_TYPED
 from suivi_xlsx.xlsx.condfmt import kind_of, planned
 from suivi_xlsx.xlsx.package import read_workbook_info, resolve_target
 from suivi_xlsx.xlsx.patch import patch_sheet, read_values

@@ -17,9 +17,9 @@ from xml.etree import ElementTree as ET
 import pytest
 from python_calamine import CalamineWorkbook
 
+from suivi_xlsx.domain.model import HEADERS, SEED_COLUMNS, Column
+from suivi_xlsx.domain.plan import CellEdit, Highlight, UpdatePlan
 from suivi_xlsx.errors import FileLockedError, NoRegisterError, RefusedError, UnreadableFileError
-from suivi_xlsx.model import HEADERS, SEED_COLUMNS, Column
-from suivi_xlsx.plan import CellEdit, Highlight, UpdatePlan
 from suivi_xlsx.xlsx import patch as patch_module
 from suivi_xlsx.xlsx import write as write_module
 from suivi_xlsx.xlsx.write import apply_update
@@ -215,7 +215,7 @@ def test_only_the_planned_cells_and_rules_change(rich: Path) -> None:
 
 
 def test_reader_sees_the_new_values(rich: Path) -> None:
-    from suivi_xlsx.reader import load_register
+    from suivi_xlsx.reading.reader import load_register
 
     apply_update(rich, plan(), backup=False)
     register = load_register(rich)

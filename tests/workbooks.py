@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from suivi_xlsx.model import HEADERS, SEED_COLUMNS, Column
+from suivi_xlsx.domain.model import HEADERS, SEED_COLUMNS, Column
 
 Row = Mapping[Column, object]
 

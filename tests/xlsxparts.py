@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
-from suivi_xlsx.a1 import column_letter
+from suivi_xlsx.domain.a1 import column_letter
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

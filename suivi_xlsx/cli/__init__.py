@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .common import FrenchGroup, prepare_console
+from suivi_xlsx.cli.common import FrenchGroup, prepare_console
 
 # command name → ("module:attribute", line shown by ``suivi --help``). The modules import heavy
 # libraries only inside functions; the help lines are here so that ``suivi --help`` imports none

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import RefusedError, SuiviError
-from .common import (
+from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
@@ -25,10 +24,11 @@ from .common import (
     sheet_option,
     today_option,
 )
+from suivi_xlsx.errors import RefusedError, SuiviError
 
 if TYPE_CHECKING:
-    from ..letters import Letter, LetterKind
-    from ..model import Register
+    from suivi_xlsx.domain.model import Register
+    from suivi_xlsx.outputs.letters.content import Letter, LetterKind
 
 _TYPES = ("accuse-reception", "reponse")
 
@@ -82,7 +82,7 @@ def _output_path(output: str | None, letter: Letter, register: Path, template: P
 
 
 def _template_path(modele: str | None) -> Path | None:
-    from ..docx_letters import check_template
+    from suivi_xlsx.outputs.letters.docx import check_template
 
     if modele is None:
         return None
@@ -92,7 +92,7 @@ def _template_path(modele: str | None) -> Path | None:
 
 
 def _load(fichier: str, sheet: str | None) -> tuple[Path, Register]:
-    from ..reader import check_file, load_register
+    from suivi_xlsx.reading.reader import check_file, load_register
 
     path = Path(fichier)
     check_file(path)
@@ -100,7 +100,7 @@ def _load(fichier: str, sheet: str | None) -> tuple[Path, Register]:
 
 
 def _recap(letter: Letter) -> str:
-    from ..letters import LetterKind
+    from suivi_xlsx.outputs.letters.content import LetterKind
 
     entry = letter.entry
     client = " ".join((entry.issuer or "").split())
@@ -113,9 +113,9 @@ def _recap(letter: Letter) -> str:
 
 def _reminder(letter: Letter) -> str | None:
     """What to record in the register once the letter is sent, if it is not there yet."""
-    from ..letters import LetterKind, cell_of
-    from ..model import Column
-    from ..vocabulary import redress_given
+    from suivi_xlsx.domain.model import Column
+    from suivi_xlsx.domain.vocabulary import redress_given
+    from suivi_xlsx.outputs.letters.content import LetterKind, cell_of
 
     entry = letter.entry
     if letter.kind is LetterKind.ACKNOWLEDGEMENT:
@@ -149,8 +149,8 @@ def _one_letter(
     today: dt.date,
     sheet: str | None,
 ) -> None:
-    from ..docx_letters import existing_letter, render_letter, write_document
-    from ..letters import build_letter, find_entry
+    from suivi_xlsx.outputs.letters.content import build_letter, find_entry
+    from suivi_xlsx.outputs.letters.docx import existing_letter, render_letter, write_document
 
     path, register = _load(fichier, sheet)
     letter = build_letter(register, find_entry(register, numero), kind, today)
@@ -172,9 +172,14 @@ def _letters_to_send(
     today: dt.date,
     sheet: str | None,
 ) -> None:
-    from ..docx_letters import MissingSettingsError, render_letter, write_document
-    from ..findings import fr_count
-    from ..letters import LetterKind, build_letter, fr_long_date, to_acknowledge
+    from suivi_xlsx.domain.findings import fr_count
+    from suivi_xlsx.outputs.letters.content import (
+        LetterKind,
+        build_letter,
+        fr_long_date,
+        to_acknowledge,
+    )
+    from suivi_xlsx.outputs.letters.docx import MissingSettingsError, render_letter, write_document
 
     path, register = _load(fichier, sheet)
     target = Path(folder) if folder is not None else Path()
@@ -298,7 +303,7 @@ def courrier(
       suivi courrier registre.xlsx 26.1601.003 --type reponse -o reponse-dupont.docx
       suivi courrier registre.xlsx --a-envoyer --dossier courriers
     """
-    from ..letters import LetterKind
+    from suivi_xlsx.outputs.letters.content import LetterKind
 
     _check_arguments(numero, kind, to_send, output, dossier)
     template = _template_path(modele)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..numbering import is_valid_agency
-from .common import CONTEXT_SETTINGS, FrenchCommand, french_errors
+from suivi_xlsx.cli.common import CONTEXT_SETTINGS, FrenchCommand, french_errors
+from suivi_xlsx.domain.numbering import is_valid_agency
 
 
 def _agency(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -48,7 +48,7 @@ def init(fichier: Path, agency: str) -> None:
     Exemple :
       suivi init registre-2026.xlsx --agence 1601
     """
-    from ..template import init_register
+    from suivi_xlsx.outputs.template import init_register
 
     created = init_register(fichier, agency)
     click.echo(f"Registre créé : {created} (agence {agency}).")

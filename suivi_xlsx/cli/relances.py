@@ -14,8 +14,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import SuiviError
-from .common import (
+from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
@@ -25,6 +24,7 @@ from .common import (
     sheet_option,
     today_option,
 )
+from suivi_xlsx.errors import SuiviError
 
 
 def _output(
@@ -113,15 +113,15 @@ def relances(
       suivi relances registre.xlsx --personne "Mme Martin" --jours 15
       suivi relances lyon.xlsx annecy.xlsx -o relances.xlsx --ics relances.ics
     """
-    from ..followup import follow_up, text_lines
-    from ..reader import load_register
+    from suivi_xlsx.outputs.followup.compute import follow_up, text_lines
+    from suivi_xlsx.reading.reader import load_register
 
     paths = register_paths(fichiers)
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
         raise SuiviError("le classeur et l'agenda doivent être deux fichiers différents.")
-    from ..output import existing_output
+    from suivi_xlsx.outputs.files import existing_output
 
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
         if out is not None and out.exists() and not force:  # before reading: answer at once
@@ -133,7 +133,7 @@ def relances(
         sys.stdout.write("\n".join(text_lines(follow)) + "\n")
         sys.stdout.flush()
         return
-    from ..followup_output import write_calendar, write_workbook
+    from suivi_xlsx.outputs.followup.files import write_calendar, write_workbook
 
     lines = text_lines(follow)
     click.echo(lines[0])

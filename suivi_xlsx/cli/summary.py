@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import (
+from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
@@ -25,7 +25,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..stats import Share, YearlyStats
+    from suivi_xlsx.outputs.summary.stats import Share, YearlyStats
 
 
 def _percent(share: Share | None) -> str:
@@ -51,7 +51,12 @@ def _recap(stats: YearlyStats) -> list[str]:
             + ", ".join(f"{a.label} ({a.figures.entries.total})" for a in stats.agencies)
             + "."
         )
-    from ..summary import ack_delay_text, answer_delay_text, undated_text, within
+    from suivi_xlsx.outputs.summary.workbook import (
+        ack_delay_text,
+        answer_delay_text,
+        undated_text,
+        within,
+    )
 
     if counts.fs:
         # The delays the registers' Paramètres set (« dans le délai » when they differ).
@@ -110,9 +115,9 @@ def summary(
       suivi summary lyon.xlsx annecy.xlsx --year 2025 -o bilan-reseau-2025.xlsx
       suivi summary registre.xlsx --year 2025 --today 2025-12-31 --force
     """
-    from ..reader import load_register
-    from ..stats import yearly_stats
-    from ..summary import existing_output, write_summary
+    from suivi_xlsx.outputs.summary.stats import yearly_stats
+    from suivi_xlsx.outputs.summary.workbook import existing_output, write_summary
+    from suivi_xlsx.reading.reader import load_register
 
     paths = register_paths(fichiers)
     out = output_path(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import (
+from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
@@ -24,16 +24,16 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..model import Register
+    from suivi_xlsx.domain.model import Register
 
 
 def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     """The register, with every register sheet so that new numbers continue after those used
     on any sheet, and the sheets to edit (``None``: all). ``--sheet`` is matched as the reader
     does (blanks and case aside)."""
-    from ..errors import NoRegisterError
-    from ..model import Register
-    from ..reader import load_register
+    from suivi_xlsx.domain.model import Register
+    from suivi_xlsx.errors import NoRegisterError
+    from suivi_xlsx.reading.reader import load_register
 
     if sheet is None:
         return load_register(path), None
@@ -118,9 +118,14 @@ def update(
       suivi update registre.xlsx --sheet 2026 --no-backup
       suivi update registre.xlsx --convertir-dates
     """
-    from ..reader import check_file
-    from ..update import describe_highlights, describe_plan, highlight_counts, plan_update
-    from ..xlsx.formulas import formula_cells
+    from suivi_xlsx.domain.update import (
+        describe_highlights,
+        describe_plan,
+        highlight_counts,
+        plan_update,
+    )
+    from suivi_xlsx.reading.reader import check_file
+    from suivi_xlsx.xlsx.formulas import formula_cells
 
     path = Path(fichier)
     check_file(path)
@@ -144,10 +149,10 @@ def update(
         report.append(describe_highlights(highlight_counts(register, plan, day)))
     report.append(summary)
     del register  # the entries (130 MB at 100,000 rows) are not needed to write the plan
-    from ..heap import release_freed_memory
+    from suivi_xlsx.runtime.heap import release_freed_memory
 
     release_freed_memory()  # so that the write's peak does not add up with the read's
-    from ..render import safe_text
+    from suivi_xlsx.outputs.render import safe_text
 
     # Sheet names, cell text and paths are the user's: escaped, they cannot drive the terminal.
     printed = safe_text("\n".join(report))
@@ -156,7 +161,7 @@ def update(
         click.echo("Simulation (--dry-run) : rien n'a été écrit.")
         return
 
-    from ..xlsx.write import apply_update
+    from suivi_xlsx.xlsx.write import apply_update
 
     result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
     # Printed once written: a refusal shows only its reason, not changes that did not happen.

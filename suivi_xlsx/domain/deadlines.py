@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from .model import Calendar, Settings
+from suivi_xlsx.domain.model import Calendar, Settings
 
 _ONE_DAY = dt.timedelta(days=1)
 _SUNDAY = 6

@@ -16,10 +16,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from .a1 import cell_ref
+from suivi_xlsx.domain.a1 import cell_ref
 
 if TYPE_CHECKING:
-    from .model import Column, Entry
+    from suivi_xlsx.domain.model import Column, Entry
 
 
 class Severity(Enum):

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .model import Entry, Origin
-from .numbering import OrderNumber, parse_loose_order_number, parse_order_number
-from .vocabulary import says_nothing
+from suivi_xlsx.domain.model import Entry, Origin
+from suivi_xlsx.domain.numbering import OrderNumber, parse_loose_order_number, parse_order_number
+from suivi_xlsx.domain.vocabulary import says_nothing
 
 #: An order number reduced to what identifies it: (aa, agency as a number, sequence).
 NumberKey = tuple[int, int, int]

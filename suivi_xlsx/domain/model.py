@@ -13,8 +13,8 @@ from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
 
-from .numbering import OrderNumber
-from .vocabulary import Decision, Origin, is_closed_word
+from suivi_xlsx.domain.numbering import OrderNumber
+from suivi_xlsx.domain.vocabulary import Decision, Origin, is_closed_word
 
 __all__ = [
     "DATE_COLUMNS",

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .vocabulary import fold
+from suivi_xlsx.domain.vocabulary import fold
 
 # Civilities and titles written before a name (folded, without dots).
 _CIVILITIES = frozenset(

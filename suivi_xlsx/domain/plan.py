@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .a1 import cell_ref
-from .model import Column
+from suivi_xlsx.domain.a1 import cell_ref
+from suivi_xlsx.domain.model import Column
 
 
 @dataclass(frozen=True, slots=True)

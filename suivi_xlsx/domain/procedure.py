@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
-from .deadlines import Deadlines
-from .model import Column, Entry, Origin
-from .vocabulary import is_closed_word
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.model import Column, Entry, Origin
+from suivi_xlsx.domain.vocabulary import is_closed_word
 
 
 class StepState(Enum):

@@ -30,21 +30,21 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
-from .a1 import cell_ref
-from .deadlines import Deadlines
-from .errors import NoRegisterError, RefusedError
-from .findings import fr_count, fr_date
-from .model import LABELS, Column, Entry, Origin, Register, RegisterSheet
-from .numbering import (
+from suivi_xlsx.domain.a1 import cell_ref
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.findings import fr_count, fr_date
+from suivi_xlsx.domain.model import LABELS, Column, Entry, Origin, Register, RegisterSheet
+from suivi_xlsx.domain.numbering import (
     OrderNumber,
     format_order_number,
     highest_sequences,
     is_valid_agency,
     year2_of,
 )
-from .plan import CellEdit, Highlight, Skipped, Uncoloured, UpdatePlan
-from .procedure import complaint_due_date, is_open_at, is_overdue
-from .values import FIELDS
+from suivi_xlsx.domain.plan import CellEdit, Highlight, Skipped, Uncoloured, UpdatePlan
+from suivi_xlsx.domain.procedure import complaint_due_date, is_open_at, is_overdue
+from suivi_xlsx.domain.values import FIELDS
+from suivi_xlsx.errors import NoRegisterError, RefusedError
 
 __all__ = [
     "HIGHLIGHT_MARGIN",

@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from .model import Column, Decision, Origin
-from .vocabulary import read_decision, read_origin, redress_given
+from suivi_xlsx.domain.model import Column, Decision, Origin
+from suivi_xlsx.domain.vocabulary import read_decision, read_origin, redress_given
 
 Converter = Callable[[object], object]
 

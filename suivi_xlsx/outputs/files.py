@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import FileLockedError, RefusedError
+from suivi_xlsx.errors import FileLockedError, RefusedError
 
 if TYPE_CHECKING:
     from xlsxwriter import Workbook

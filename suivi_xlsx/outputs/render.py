@@ -9,7 +9,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .findings import CODES, SEVERITY_ORDER, Finding, Report, Severity, fr_count, fr_date
+from suivi_xlsx.domain.findings import (
+    CODES,
+    SEVERITY_ORDER,
+    Finding,
+    Report,
+    Severity,
+    fr_count,
+    fr_date,
+)
 
 _HEADINGS: dict[Severity, tuple[str, str]] = {
     Severity.ERROR: ("Erreurs", "red"),

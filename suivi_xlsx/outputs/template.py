@@ -5,7 +5,7 @@ fixed zip timestamps, so two builds are byte-identical and a test can compare th
 template with a fresh build. ``suivi init`` builds it from code (never from the repository file),
 so it works from an installed package too.
 
-Regenerate the committed file with ``python -m suivi_xlsx.template``.
+Regenerate the committed file with ``python -m suivi_xlsx.outputs.template``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import RefusedError, SuiviError
-from .model import DATE_COLUMNS, HEADERS, OPTIONAL_COLUMNS, SEED_COLUMNS, Column
-from .numbering import is_valid_agency
+from suivi_xlsx.domain.model import DATE_COLUMNS, HEADERS, OPTIONAL_COLUMNS, SEED_COLUMNS, Column
+from suivi_xlsx.domain.numbering import is_valid_agency
+from suivi_xlsx.errors import RefusedError, SuiviError
 
 #: Sheet names of the template.
 REGISTER_SHEET = "Registre"
@@ -632,11 +632,11 @@ def init_register(path: str | os.PathLike[str], agency: str) -> Path:
 
 def default_template_path() -> Path:
     """Where the committed template lives in a source checkout."""
-    return Path(__file__).resolve().parent.parent / "templates" / "registre_modele.xlsx"
+    return Path(__file__).resolve().parents[2] / "templates" / "registre_modele.xlsx"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m suivi_xlsx.template [PATH]``: (re)write the committed template."""
+    """``python -m suivi_xlsx.outputs.template [PATH]``: (re)write the committed template."""
     args = sys.argv[1:] if argv is None else argv
     target = Path(args[0]) if args else default_template_path()
     if not target.parent.is_dir():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from .model import SEED_COLUMNS, Column
+from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 
 #: How many rows at the top of a sheet may hold title rows before the header.
 HEADER_SEARCH_ROWS = 30
@@ -213,7 +213,7 @@ def _is_header_row(cells: Sequence[object], aliases: Aliases) -> dict[Column, in
     columns, headers = match_header(cells, aliases)
     if not columns or len(columns) < len(headers) / 2:
         return None
-    from .values import parse_date_text
+    from suivi_xlsx.domain.values import parse_date_text
 
     for position in headers:
         value = cells[position]
@@ -273,8 +273,8 @@ def sniff_column(values: Sequence[object]) -> Column | None:
     """The column a header-less (or unknown-header) column is, by its content, when that is
     unambiguous: nearly all its values are FS/QS/PA (the origin) or order numbers
     ``aa.agence.nnn`` (the order number)."""
-    from .numbering import parse_loose_order_number
-    from .vocabulary import read_origin
+    from suivi_xlsx.domain.numbering import parse_loose_order_number
+    from suivi_xlsx.domain.vocabulary import read_origin
 
     texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
     if len(texts) < 3 or len(texts) < len([v for v in values if v not in (None, "")]) * 0.9:

@@ -176,7 +176,7 @@ class _Prefetch:
 
             from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-            from .xlsx.guard import inspect_package
+            from suivi_xlsx.xlsx.guard import inspect_package
 
             # Never let calamine inflate a bomb or a far-flung sheet: such files are left to
             # the reader, which refuses them or reads a trimmed copy.

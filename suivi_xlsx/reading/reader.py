@@ -22,17 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
-from .columns import (
-    HEADER_SEARCH_ROWS,
-    Aliases,
-    HeaderMatch,
-    find_header,
-    normalize,
-    sniff_column,
-)
-from .errors import NoRegisterError, UnreadableFileError
-from .gcpause import gc_paused
-from .model import (
+from suivi_xlsx.domain.model import (
     HEADERS,
     LABELS,
     SEED_COLUMNS,
@@ -43,10 +33,38 @@ from .model import (
     RegisterSheet,
     Settings,
 )
-from .numbering import OrderNumber, is_valid_agency, parse_loose_order_number, parse_order_number
-from .parsing import SheetParser, is_settings_sheet, reading_order, take_prefetched
-from .rowkinds import RowKind, classify_row
-from .values import FIELDS, LENIENT, converter, number_text, plain, to_bool, to_text
+from suivi_xlsx.domain.numbering import (
+    OrderNumber,
+    is_valid_agency,
+    parse_loose_order_number,
+    parse_order_number,
+)
+from suivi_xlsx.domain.values import (
+    FIELDS,
+    LENIENT,
+    converter,
+    number_text,
+    plain,
+    to_bool,
+    to_text,
+)
+from suivi_xlsx.errors import NoRegisterError, UnreadableFileError
+from suivi_xlsx.reading.columns import (
+    HEADER_SEARCH_ROWS,
+    Aliases,
+    HeaderMatch,
+    find_header,
+    normalize,
+    sniff_column,
+)
+from suivi_xlsx.reading.parsing import (
+    SheetParser,
+    is_settings_sheet,
+    reading_order,
+    take_prefetched,
+)
+from suivi_xlsx.reading.rowkinds import RowKind, classify_row
+from suivi_xlsx.runtime.gcpause import gc_paused
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
@@ -148,7 +166,7 @@ def check_file(path: Path) -> None:
                 f"lit pas : ouvrez-le dans Excel et {_SAVE_AS_XLSX}.",
             )
         # Bombs, DTDs and duplicate parts are refused before anything inflates them.
-        from .xlsx.guard import inspect_package
+        from suivi_xlsx.xlsx.guard import inspect_package
 
         inspect_package(path)
         return
@@ -505,7 +523,7 @@ def uses_1904_dates(path: Path) -> bool:
     """Whether the workbook counts dates from 1904 (Mac Excel's old default): then a bare
     serial number in a date column means another day. Reads the start of workbook.xml only;
     anything unexpected means the usual 1900 system (calamine reports damaged files)."""
-    from .xlsx.ziplite import LiteZip  # not zipfile: the check's start stays light
+    from suivi_xlsx.xlsx.ziplite import LiteZip  # not zipfile: the check's start stays light
 
     try:
         with LiteZip(path) as package:
@@ -630,7 +648,7 @@ def _header_alias_target(words: Sequence[str]) -> Column | None:
         rest = list(words[2:] if words[:2] == ["en", "tete"] else words[1:])
         while rest and rest[0] in ("de", "la", "colonne", "du", "pour", "d", "l"):
             rest = rest[1:]
-        from .columns import recognize
+        from suivi_xlsx.reading.columns import recognize
 
         return recognize(" ".join(rest)) if rest else None
     return None
@@ -821,7 +839,7 @@ def _open_checked(file: Path) -> CalamineWorkbook:
     copy: bytes | None = None
     try:
         if file.suffix.lower() in _OOXML_SUFFIXES or _is_zip(file):
-            from .xlsx.guard import inspect_package, trimmed_package
+            from suivi_xlsx.xlsx.guard import inspect_package, trimmed_package
 
             inspection = inspect_package(file)
             trimmed = trimmed_package(file, inspection.to_scan) if inspection.to_scan else None
@@ -829,7 +847,7 @@ def _open_checked(file: Path) -> CalamineWorkbook:
                 copy, notices = trimmed
                 import warnings
 
-                from .errors import SuiviWarning
+                from suivi_xlsx.errors import SuiviWarning
 
                 for notice in notices:
                     warnings.warn(notice, SuiviWarning, stacklevel=2)

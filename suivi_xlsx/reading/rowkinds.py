@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from enum import Enum
 
-from .model import Column
-from .values import FIELDS
-from .vocabulary import fold, read_origin
+from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.values import FIELDS
+from suivi_xlsx.domain.vocabulary import fold, read_origin
 
 
 class RowKind(Enum):

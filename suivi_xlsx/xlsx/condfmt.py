@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from ..a1 import cell_ref, column_letter
-from ..plan import Highlight
-from ..vocabulary import CLOSED_WORDS_TYPED
-from .styles import Styles, get_attr
+from suivi_xlsx.domain.a1 import cell_ref, column_letter
+from suivi_xlsx.domain.plan import Highlight
+from suivi_xlsx.domain.vocabulary import CLOSED_WORDS_TYPED
+from suivi_xlsx.xlsx.styles import Styles, get_attr
 
 OVERDUE = "overdue"
 DUE_SOON = "due-soon"

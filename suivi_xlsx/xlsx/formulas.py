@@ -13,8 +13,8 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from . import CHUNK
-from .package import read_workbook_info
+from suivi_xlsx.xlsx import CHUNK
+from suivi_xlsx.xlsx.package import read_workbook_info
 
 _OVERLAP = 4096  # a cell's start tag is far shorter: enough to find it before its <f>
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s/>]")

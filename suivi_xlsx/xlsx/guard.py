@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import CHUNK
-from .ziplite import BadZip, LiteZip
+from suivi_xlsx.xlsx import CHUNK
+from suivi_xlsx.xlsx.ziplite import BadZip, LiteZip
 
 if TYPE_CHECKING:
     import zipfile
     from typing import Protocol
 
-from ..errors import DamagedFileError, UnreadableFileError
+from suivi_xlsx.errors import DamagedFileError, UnreadableFileError
 
 #: Uncompressed size above which one part is refused: no real register comes near it.
 PART_LIMIT = 2 << 30
@@ -437,7 +437,7 @@ def trim_sheet(path: Path, package: zipfile.ZipFile, part: str) -> Trimmed | Non
 
 
 def _box_ref(box: tuple[int, int, int, int]) -> str:
-    from ..a1 import column_letter
+    from suivi_xlsx.domain.a1 import column_letter
 
     return f"{column_letter(box[1])}{box[0]}:{column_letter(box[3])}{box[2]}"
 
@@ -489,8 +489,8 @@ def trimmed_package(path: Path, parts: tuple[str, ...]) -> tuple[bytes, list[str
     French notices naming those cells; ``None`` when no sheet needed it."""
     import zipfile
 
-    from .package import read_workbook_info
-    from .zipcopy import rewrite_package
+    from suivi_xlsx.xlsx.package import read_workbook_info
+    from suivi_xlsx.xlsx.zipcopy import rewrite_package
 
     with zipfile.ZipFile(path) as package:
         trims = [t for part in parts if (t := trim_sheet(path, package, part)) is not None]

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import FileLockedError, RefusedError
+from suivi_xlsx.errors import FileLockedError, RefusedError
 
 
 def excel_owner_files(path: Path) -> list[Path]:

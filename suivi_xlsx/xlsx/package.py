@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
-from ..errors import NoRegisterError, UnreadableFileError
-from .xmltext import MalformedPart
+from suivi_xlsx.errors import NoRegisterError, UnreadableFileError
+from suivi_xlsx.xlsx.xmltext import MalformedPart
 
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOC = "/officeDocument"

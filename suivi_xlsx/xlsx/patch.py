@@ -19,13 +19,13 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
-from ..a1 import column_index, column_letter
-from ..errors import RefusedError
-from ..plan import CellEdit, Highlight
-from . import CHUNK
-from .condfmt import apply_highlights
-from .styles import Styles, get_attr, set_attr
-from .xmltext import (
+from suivi_xlsx.domain.a1 import column_index, column_letter
+from suivi_xlsx.domain.plan import CellEdit, Highlight
+from suivi_xlsx.errors import RefusedError
+from suivi_xlsx.xlsx import CHUNK
+from suivi_xlsx.xlsx.condfmt import apply_highlights
+from suivi_xlsx.xlsx.styles import Styles, get_attr, set_attr
+from suivi_xlsx.xlsx.xmltext import (
     MalformedPart,
     excel_serial,
     inline_string_cell,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from ..errors import RefusedError
-from .xmltext import MalformedPart
+from suivi_xlsx.errors import RefusedError
+from suivi_xlsx.xlsx.xmltext import MalformedPart
 
 DATE_FORMAT = "dd/mm/yyyy"
 _FIRST_CUSTOM_NUMFMT = 164

@@ -28,17 +28,17 @@ from typing import cast
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
-from ..errors import (
+from suivi_xlsx.domain.plan import CellEdit, Highlight, UpdatePlan, UpdateResult
+from suivi_xlsx.errors import (
     DiskFullError,
     RefusedError,
     SuiviError,
     SuiviWarning,
     UnreadableFileError,
 )
-from ..plan import CellEdit, Highlight, UpdatePlan, UpdateResult
-from . import CHUNK
-from .guard import damaged, validate_members
-from .locks import (
+from suivi_xlsx.xlsx import CHUNK
+from suivi_xlsx.xlsx.guard import damaged, validate_members
+from suivi_xlsx.xlsx.locks import (
     changed_on_disk,
     check_folder_writable,
     check_not_open,
@@ -47,11 +47,11 @@ from .locks import (
     folder_not_writable,
     locked_on_replace,
 )
-from .package import read_workbook_info
-from .patch import WrittenValues, decode_part, patch_sheet, read_values
-from .styles import Styles
-from .xmltext import MalformedPart, excel_serial
-from .zipcopy import Content, chunks, rewrite_package
+from suivi_xlsx.xlsx.package import read_workbook_info
+from suivi_xlsx.xlsx.patch import WrittenValues, decode_part, patch_sheet, read_values
+from suivi_xlsx.xlsx.styles import Styles
+from suivi_xlsx.xlsx.xmltext import MalformedPart, excel_serial
+from suivi_xlsx.xlsx.zipcopy import Content, chunks, rewrite_package
 
 #: Longest file name (one path component) most file systems take, in bytes.
 NAME_LIMIT = 255

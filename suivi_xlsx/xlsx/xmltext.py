@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from html import unescape
 
-from ..errors import DamagedFileError
+from suivi_xlsx.errors import DamagedFileError
 
 _EPOCH_1900 = dt.date(1899, 12, 30)  # serial 60 is the phantom 29/02/1900 (Lotus bug)
 _EPOCH_1904 = dt.date(1904, 1, 1)

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import CHUNK
+from suivi_xlsx.xlsx import CHUNK
 
 #: A replaced entry's new content: bytes, or pieces written one after the other (a patched
 #: sheet: views of the original part between rewritten rows), never joined into one copy.

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..deadlines import Deadlines
-from ..findings import CODES, SEVERITY_ORDER, Finding, Report
-from ..gcpause import gc_paused
-from ..model import Calendar, Register
-from . import delays, fields, numbers, procedure, redress  # noqa: F401  (they register rules)
-from .base import RULES, Context, Rule, rule
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.findings import CODES, SEVERITY_ORDER, Finding, Report
+from suivi_xlsx.domain.model import Calendar, Register
+from suivi_xlsx.domain.rules import delays, fields, numbers, procedure, redress  # noqa: F401  (they register rules)
+from suivi_xlsx.domain.rules.base import RULES, Context, Rule, rule
+from suivi_xlsx.runtime.gcpause import gc_paused
 
 __all__ = ["RULES", "CheckOptions", "Context", "Rule", "check_register", "rule"]
 

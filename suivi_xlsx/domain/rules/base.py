@@ -18,9 +18,9 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..deadlines import Deadlines
-from ..findings import CODES, Finding
-from ..model import Entry, Register
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.findings import CODES, Finding
+from suivi_xlsx.domain.model import Entry, Register
 
 RuleFunc = Callable[["Context"], Iterator[Finding]]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from ..findings import Finding, fr_count, fr_date, fr_days_until
-from ..model import Column, Origin
-from ..procedure import (
+from suivi_xlsx.domain.findings import Finding, fr_count, fr_date, fr_days_until
+from suivi_xlsx.domain.model import Column, Origin
+from suivi_xlsx.domain.procedure import (
     Step,
     StepState,
     complaint_due_date,
@@ -21,7 +21,7 @@ from ..procedure import (
     is_open_at,
     steps_surely_met,
 )
-from .base import Context, rule
+from suivi_xlsx.domain.rules.base import Context, rule
 
 
 @rule("en-retard")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding, fr_date
-from ..model import DATE_COLUMNS, LABELS, SEED_COLUMNS, Column
-from ..procedure import is_open_at
-from ..vocabulary import DECISION_WORDINGS, date_word
-from .base import Context, raw_text, rule
+from suivi_xlsx.domain.findings import Finding, fr_date
+from suivi_xlsx.domain.model import DATE_COLUMNS, LABELS, SEED_COLUMNS, Column
+from suivi_xlsx.domain.procedure import is_open_at
+from suivi_xlsx.domain.rules.base import Context, raw_text, rule
+from suivi_xlsx.domain.vocabulary import DECISION_WORDINGS, date_word
 
 # Date columns in the order a person reads them, for a stable order of findings per entry.
 _DATE_COLUMNS = tuple(c for c in Column if c in DATE_COLUMNS)

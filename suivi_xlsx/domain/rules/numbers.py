@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import cast
 
-from ..findings import Finding, fr_date
-from ..model import Column, Entry
-from ..numbering import format_order_number
-from .base import Context, rule
+from suivi_xlsx.domain.findings import Finding, fr_date
+from suivi_xlsx.domain.model import Column, Entry
+from suivi_xlsx.domain.numbering import format_order_number
+from suivi_xlsx.domain.rules.base import Context, rule
 
 _ORDER = Column.ORDER_NUMBER
 

@@ -14,15 +14,15 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from ..findings import Finding, fr_count, fr_date
-from ..model import Column, Entry, Origin
-from ..numbering import parse_loose_order_number
-from ..people import display_name, person_key
-from ..procedure import answer, is_open_at
-from ..procedure_links import NumberKey, entry_key, has_corrective_action, pa_references
-from ..values import dates_in_text, has_date
-from ..vocabulary import says_nothing
-from .base import Context, rule
+from suivi_xlsx.domain.findings import Finding, fr_count, fr_date
+from suivi_xlsx.domain.links import NumberKey, entry_key, has_corrective_action, pa_references
+from suivi_xlsx.domain.model import Column, Entry, Origin
+from suivi_xlsx.domain.numbering import parse_loose_order_number
+from suivi_xlsx.domain.people import display_name, person_key
+from suivi_xlsx.domain.procedure import answer, is_open_at
+from suivi_xlsx.domain.rules.base import Context, rule
+from suivi_xlsx.domain.values import dates_in_text, has_date
+from suivi_xlsx.domain.vocabulary import says_nothing
 
 _DIGIT = re.compile(r"[0-9]")
 # The most common way to date a step, tested on the raw text before the thorough ``has_date``.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding
-from ..model import Column, Origin
-from ..vocabulary import redress_given
-from .base import Context, rule
+from suivi_xlsx.domain.findings import Finding
+from suivi_xlsx.domain.model import Column, Origin
+from suivi_xlsx.domain.rules.base import Context, rule
+from suivi_xlsx.domain.vocabulary import redress_given
 
 __all__ = ["missing_redress", "redress_given"]
 

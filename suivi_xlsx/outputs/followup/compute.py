@@ -33,15 +33,15 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from .a1 import cell_ref
-from .deadlines import Deadlines
-from .findings import fr_count, fr_date, fr_days_until
-from .model import Column, Entry, Origin, Register
-from .people import NameSpellings, display_name, person_key
-from .procedure import StepState, acknowledgement, answer, is_open_at
-from .rules.procedure import last_news
-from .stats import register_agency
-from .update import sheet_ref
+from suivi_xlsx.domain.a1 import cell_ref
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.findings import fr_count, fr_date, fr_days_until
+from suivi_xlsx.domain.model import Column, Entry, Origin, Register
+from suivi_xlsx.domain.people import NameSpellings, display_name, person_key
+from suivi_xlsx.domain.procedure import StepState, acknowledgement, answer, is_open_at
+from suivi_xlsx.domain.rules.procedure import last_news
+from suivi_xlsx.domain.update import sheet_ref
+from suivi_xlsx.outputs.summary.stats import register_agency
 
 __all__ = [
     "NO_OWNER",

@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .findings import fr_count, fr_date
-from .followup import FollowUp, PersonReminders, Reminder
-from .output import EXCEL_EPOCH, new_workbook, write_new_file
+from suivi_xlsx.domain.findings import fr_count, fr_date
+from suivi_xlsx.outputs.files import EXCEL_EPOCH, new_workbook, write_new_file
+from suivi_xlsx.outputs.followup.compute import FollowUp, PersonReminders, Reminder
 
 OVERVIEW = "Synthèse"
 SOON_DAYS = 7  # the overview's « dans les 7 jours » column, as suivi-check's --soon default

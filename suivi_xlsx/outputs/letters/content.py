@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 
-from . import procedure
-from .deadlines import Deadlines
-from .errors import RefusedError
-from .findings import FRENCH_MONTHS
-from .model import Column, Decision, Entry, Origin, Register, Settings
-from .numbering import OrderNumber, parse_loose_order_number, parse_order_number
-from .vocabulary import fold
+from suivi_xlsx.domain import procedure
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.findings import FRENCH_MONTHS
+from suivi_xlsx.domain.model import Column, Decision, Entry, Origin, Register, Settings
+from suivi_xlsx.domain.numbering import OrderNumber, parse_loose_order_number, parse_order_number
+from suivi_xlsx.domain.vocabulary import fold
+from suivi_xlsx.errors import RefusedError
 
 __all__ = [
     "PLACEHOLDERS",

@@ -20,9 +20,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import RefusedError, SuiviError
-from .letters import PLACEHOLDERS, SETTING_ROWS, Letter, LetterKind
-from .output import existing_output, write_new_file
+from suivi_xlsx.errors import RefusedError, SuiviError
+from suivi_xlsx.outputs.files import existing_output, write_new_file
+from suivi_xlsx.outputs.letters.content import PLACEHOLDERS, SETTING_ROWS, Letter, LetterKind
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]

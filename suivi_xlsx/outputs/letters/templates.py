@@ -9,7 +9,7 @@ committed files with a fresh build.
 The package ships them as data (``suivi_xlsx/templates/courriers/``, read by
 ``docx_letters.py``); ``templates/courriers/`` at the root of the repository holds the same
 files for users who want to change the wording in Word. Regenerate both with
-``python -m suivi_xlsx.letter_templates``.
+``python -m suivi_xlsx.outputs.letters.templates``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .letters import LetterKind
+from suivi_xlsx.outputs.letters.content import LetterKind
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["PACKAGE_DIR", "REPOSITORY_DIR", "build_template", "template_name", "write_templates"]
 
 #: Where the package keeps its templates, and the copy at the root of the repository.
-PACKAGE_DIR = Path(__file__).resolve().parent / "templates" / "courriers"
-REPOSITORY_DIR = Path(__file__).resolve().parent.parent / "templates" / "courriers"
+PACKAGE_DIR = Path(__file__).resolve().parents[2] / "templates" / "courriers"
+REPOSITORY_DIR = Path(__file__).resolve().parents[3] / "templates" / "courriers"
 
 _FONT = "Arial"  # LibreOffice shows it with its metric twin, Liberation Sans
 _INDENT_CM = 8.5  # the client, the place and date, the signature: right half of the page
@@ -267,8 +267,8 @@ def write_templates(folders: Sequence[Path]) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m suivi_xlsx.letter_templates``: regenerate the package's templates and, in
-    a checkout, the copies in ``templates/courriers/``."""
+    """``python -m suivi_xlsx.outputs.letters.templates``: regenerate the package's templates
+    and, in a checkout, the copies in ``templates/courriers/``."""
     del argv
     folders = [PACKAGE_DIR]
     if (REPOSITORY_DIR.parent.parent / "pyproject.toml").is_file():

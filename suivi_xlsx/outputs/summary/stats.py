@@ -25,18 +25,18 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from . import procedure
-from .deadlines import Deadlines
-from .model import Calendar, Entry, Origin, Register, Settings
-from .people import NameSpellings, display_name, person_key
-from .procedure import StepState
-from .procedure_links import (
+from suivi_xlsx.domain import procedure
+from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.links import (
     NumberKey,
     entry_key,
     has_corrective_action,
     pa_references,
     reports_dysfunction,
 )
+from suivi_xlsx.domain.model import Calendar, Entry, Origin, Register, Settings
+from suivi_xlsx.domain.people import NameSpellings, display_name, person_key
+from suivi_xlsx.domain.procedure import StepState
 
 if TYPE_CHECKING:
     import pandas as pd

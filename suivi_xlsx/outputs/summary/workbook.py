@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import output
-from .errors import RefusedError
-from .findings import FRENCH_MONTHS, fr_date
-from .model import Origin
-from .output import EXCEL_EPOCH, new_workbook, write_new_file
-from .stats import (
+from suivi_xlsx.domain.findings import FRENCH_MONTHS, fr_date
+from suivi_xlsx.domain.model import Origin
+from suivi_xlsx.errors import RefusedError
+from suivi_xlsx.outputs import files as output
+from suivi_xlsx.outputs.files import EXCEL_EPOCH, new_workbook, write_new_file
+from suivi_xlsx.outputs.summary.stats import (
     ORIGINS,
     Durations,
     Figures,
@@ -493,7 +493,7 @@ def _figure_rows(
 
 
 def _ref(row: int, column: int, *, absolute: bool = False) -> str:
-    from .a1 import column_letter
+    from suivi_xlsx.domain.a1 import column_letter
 
     if absolute:
         return f"${column_letter(column)}${row + 1}"
