@@ -18,6 +18,7 @@ from suivi_xlsx.domain.model import Settings as RegisterSettings
 from suivi_xlsx.errors import FileLockedError, RefusedError
 from suivi_xlsx.outputs.summary import workbook as summary_module
 from suivi_xlsx.outputs.summary.stats import YearlyStats, yearly_stats
+from suivi_xlsx.outputs.summary.texts import undated_text
 from suivi_xlsx.outputs.summary.workbook import write_summary
 
 from .conftest import LibreOffice
@@ -265,11 +266,11 @@ def test_undated_entries_are_located(tmp_path: Path) -> None:
         [make_entry(2, dt.date(2024, 1, 2)), make_entry(3, None), make_entry(4, None, year=2023)]
     )
     stats = yearly_stats([register], 2024, TODAY)
-    assert summary_module.undated_text(stats) == (
+    assert undated_text(stats) == (
         "1 entrée sans date lisible, non comptée : feuille « Registre » ligne 3 (voir suivi-check)."
     )
     labels = _synthese_labels(write_summary(stats, tmp_path / "bilan.xlsx"))
-    assert summary_module.undated_text(stats) in labels
+    assert undated_text(stats) in labels
 
 
 def test_workbook_holds_its_charts(tmp_path: Path) -> None:
@@ -408,7 +409,7 @@ def test_libreoffice_converts_to_pdf(tmp_path: Path, libreoffice: LibreOffice) -
 
 @given(st.integers(0, 1_000_000))
 def test_count_axes_step_in_whole_round_numbers(highest: int) -> None:
-    from suivi_xlsx.outputs.summary.workbook import whole_number_axis
+    from suivi_xlsx.outputs.summary.months import whole_number_axis
 
     axis = whole_number_axis(highest)
     step, top = axis["major_unit"], axis["max"]

@@ -51,7 +51,7 @@ def _recap(stats: YearlyStats) -> list[str]:
             + ", ".join(f"{a.label} ({a.figures.entries.total})" for a in stats.agencies)
             + "."
         )
-    from suivi_xlsx.outputs.summary.workbook import (
+    from suivi_xlsx.outputs.summary.texts import (
         ack_delay_text,
         answer_delay_text,
         undated_text,
