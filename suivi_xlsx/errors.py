@@ -66,6 +66,13 @@ class DiskFullError(RefusedError):
     code = "disque-plein"
 
 
+class MissingExtraError(SuiviError):
+    """A feature needs an optional dependency that is not installed (exit 2)."""
+
+    exit_code = 2
+    code = "module-manquant"
+
+
 class SuiviWarning(UserWarning):
     """Something the user should know that did not stop the job (the CLI prints it in French
     on stderr, « Attention : … »), e.g. stray cells far from the register that were ignored."""

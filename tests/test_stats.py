@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +26,7 @@ from suivi_xlsx.domain.model import (
 from suivi_xlsx.domain.model import Settings as RegisterSettings
 from suivi_xlsx.domain.numbering import parse_order_number
 from suivi_xlsx.domain.rules import CheckOptions, check_register
+from suivi_xlsx.errors import MissingExtraError
 from suivi_xlsx.outputs.summary.stats import (
     Delays,
     Durations,
@@ -391,6 +394,15 @@ def test_several_files_consolidate_by_agency() -> None:
     assert stats.agencies[0].figures.previous_monthly is not None
     assert stats.agencies[1].figures.previous_monthly is None
     assert [i.agency for i in stats.open_entries] == ["1601"]
+
+
+def test_frames_without_pandas_say_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandas is an extra: without it, to_frames explains in French how to get it."""
+    monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` now raises ImportError
+    with pytest.raises(MissingExtraError) as caught:
+        to_frames(yearly_stats([sample()], 2024, TODAY))
+    assert 'pip install "suivi_xlsx[pandas]"' in caught.value.message
+    assert caught.value.exit_code == 2
 
 
 def test_frames_for_scripts() -> None:

@@ -37,6 +37,7 @@ from suivi_xlsx.domain.links import (
 from suivi_xlsx.domain.model import Calendar, Entry, Origin, Register, Settings
 from suivi_xlsx.domain.people import NameSpellings, display_name, person_key
 from suivi_xlsx.domain.procedure import StepState
+from suivi_xlsx.errors import MissingExtraError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -769,8 +770,15 @@ def _scopes(stats: YearlyStats) -> Iterable[tuple[str, Figures]]:
 def to_frames(stats: YearlyStats) -> dict[str, pd.DataFrame]:
     """The figures as DataFrames: ``overview`` (one row per scope: ``total`` then each agency
     when several), ``monthly``, ``handling_by_origin``, ``handling_by_owner``, ``open_entries``,
-    ``improvements``."""
-    import pandas as pd
+    ``improvements``. pandas is an extra (``pip install "suivi_xlsx[pandas]"``): none of the
+    commands needs it, and it weighs tens of MB on a Windows install."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise MissingExtraError(
+            "Les tableaux pandas demandent le module pandas, qui n'est pas installé : "
+            'installez-le avec  pip install "suivi_xlsx[pandas]"  puis relancez.'
+        ) from None
 
     scopes = list(_scopes(stats))
     monthly = [
