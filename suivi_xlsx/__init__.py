@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "UpdatePlan": "suivi_xlsx.domain.update",
     "apply_update": "suivi_xlsx.xlsx.write",
     "yearly_stats": "suivi_xlsx.outputs.summary.stats",
+    "to_frames": "suivi_xlsx.outputs.summary.stats",
+    "Deadlines": "suivi_xlsx.domain.deadlines",
     "write_summary": "suivi_xlsx.outputs.summary.workbook",
     "init_register": "suivi_xlsx.outputs.template",
     "Register": "suivi_xlsx.domain.model",
@@ -61,6 +63,7 @@ __all__ = [
     "Calendar",
     "CheckOptions",
     "Column",
+    "Deadlines",
     "Decision",
     "Entry",
     "Finding",
@@ -88,6 +91,7 @@ __all__ = [
     "load_register",
     "plan_update",
     "render_letter",
+    "to_frames",
     "write_summary",
     "yearly_stats",
 ]
@@ -107,6 +111,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from suivi_xlsx.domain.deadlines import Deadlines
     from suivi_xlsx.domain.findings import CODES, Finding, Report, Severity
     from suivi_xlsx.domain.model import (
         Calendar,
@@ -133,7 +138,7 @@ if TYPE_CHECKING:
     from suivi_xlsx.outputs.followup.compute import follow_up
     from suivi_xlsx.outputs.letters.content import build_letter, find_entry
     from suivi_xlsx.outputs.letters.docx import render_letter
-    from suivi_xlsx.outputs.summary.stats import yearly_stats
+    from suivi_xlsx.outputs.summary.stats import to_frames, yearly_stats
     from suivi_xlsx.outputs.summary.workbook import write_summary
     from suivi_xlsx.outputs.template import init_register
     from suivi_xlsx.reading.reader import load_register
