@@ -115,8 +115,9 @@ def summary(
       suivi summary lyon.xlsx annecy.xlsx --year 2025 -o bilan-reseau-2025.xlsx
       suivi summary registre.xlsx --year 2025 --today 2025-12-31 --force
     """
+    from suivi_xlsx.outputs.files import existing_output
     from suivi_xlsx.outputs.summary.stats import yearly_stats
-    from suivi_xlsx.outputs.summary.workbook import existing_output, write_summary
+    from suivi_xlsx.outputs.summary.workbook import write_summary
     from suivi_xlsx.reading.reader import load_register
 
     paths = register_paths(fichiers)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from suivi_xlsx.errors import RefusedError
-from suivi_xlsx.outputs import files as output
 from suivi_xlsx.outputs.files import new_workbook, write_new_file
 from suivi_xlsx.outputs.summary.delays import delays_sheet
 from suivi_xlsx.outputs.summary.improvements import improvements_sheet
@@ -45,11 +44,6 @@ def write_summary(stats: YearlyStats, out: str | os.PathLike[str], *, force: boo
         raise RefusedError(_empty_year_message(stats))
     write_new_file(target, lambda temp: _write_workbook(stats, temp), force=force)
     return target
-
-
-def existing_output(target: Path) -> RefusedError:
-    """The refusal to overwrite an existing summary without ``force``."""
-    return output.existing_output(target)
 
 
 def _empty_year_message(stats: YearlyStats) -> str:
