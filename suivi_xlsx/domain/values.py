@@ -11,14 +11,21 @@ an optional time part, or as a bare Excel serial number. Two-digit years are 20y
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+from typing import Any
 
-from suivi_xlsx.domain.model import Column, Decision, Origin
-from suivi_xlsx.domain.vocabulary import read_decision, read_origin, redress_given
+from suivi_xlsx.domain.model import Column, Decision, Entry, Origin
+from suivi_xlsx.domain.vocabulary import (
+    closed_word_date,
+    read_decision,
+    read_origin,
+    redress_given,
+)
 
 Converter = Callable[[object], object]
 
@@ -120,6 +127,49 @@ def parse_date_text(text: str) -> dt.date:
     raise ValueError(f"not a date: {text!r}")
 
 
+# A date without its year: « 3 mars », « le 5 avril », « 03/03 », « 3-5 », « 1er mai ».
+_YEARLESS_NUMERIC_RE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})$")
+_YEARLESS_TEXT_RE = re.compile(r"^(\d{1,2})(?:er)?[\s\-]+([a-z]+)\.?$")
+# A serial number typed or imported as text (« 45665 »): five digits, as Excel shows a date of
+# 1973–2173 when its cell loses the date format.
+_SERIAL_TEXT_RE = re.compile(r"^\d{5}(?:[.,]0+)?$")
+
+
+def _without_lead(text: str) -> str:
+    return _LEADING_RE.sub("", text.strip()).rstrip(_TRAILING)
+
+
+def yearless_date(text: str) -> tuple[int, int] | None:
+    """(day, month) of a date written without its year (« 3 mars », « le 5 avril », « 03/03 »,
+    « clos le 3/5 »); ``None`` for any other text."""
+    rest = closed_word_date(text)
+    body = plain(_without_lead(rest if rest is not None else text))
+    match = _YEARLESS_NUMERIC_RE.match(body)
+    if match is not None:
+        day, month = int(match.group(1)), int(match.group(2))
+    else:
+        match = _YEARLESS_TEXT_RE.match(body)
+        if match is None or match.group(2) not in _MONTHS:
+            return None
+        day, month = int(match.group(1)), _MONTHS[match.group(2)]
+    try:
+        dt.date(2000, month, day)  # a leap year: 29/02 is a possible day
+    except ValueError:
+        return None
+    return day, month
+
+
+def in_year(day_month: tuple[int, int], year: int, *, not_before: dt.date | None = None) -> dt.date:
+    """The date ``day_month`` in ``year``; with ``not_before`` (the receipt of the complaint, for
+    a step that follows it), the first such date on or after it (« 03/01 » after a complaint
+    of 20/12/2025 is 03/01/2026). ``ValueError`` when it does not exist (29/02 of 2025)."""
+    day, month = day_month
+    found = dt.date(year, month, day)
+    if not_before is not None and found < not_before:
+        found = dt.date(year + 1, month, day)
+    return _checked(found)
+
+
 def has_date(text: str) -> bool:
     """Whether a free text mentions a date in a usual form (``12/03``, ``12/03/2025``,
     ``2025-03-12``, ``12 mars``): the Suivi column asks for « date + commentaires »."""
@@ -175,10 +225,35 @@ def to_date(value: object) -> dt.date | None:
     if kind is str:
         if not value.strip():  # type: ignore[attr-defined]
             return None
-        return parse_date_text(value)  # type: ignore[arg-type]
+        text: str = value  # type: ignore[assignment]
+        try:
+            return parse_date_text(text)
+        except ValueError:
+            if _SERIAL_TEXT_RE.match(text.strip()):
+                return from_serial(float(text.strip().replace(",", ".")))
+            raise
     if kind is float or kind is int:
         return from_serial(value)  # type: ignore[arg-type]
     raise ValueError(f"not a date: {value!r}")
+
+
+def to_step_date(value: object) -> dt.date | None:
+    """A date cell of a step (acknowledgement, answer, closing): a date, or a closing word with
+    its date (« clos le 12/04/2025 », « terminé 15/06/2025 », « fait le 3 mars 2025 »)."""
+    try:
+        return to_date(value)
+    except ValueError:
+        rest = closed_word_date(value) if isinstance(value, str) else None
+        if rest is None:
+            raise
+        return parse_date_text(rest)
+
+
+def to_step_date_1904(value: object) -> dt.date | None:
+    """``to_step_date`` for a workbook saved in the 1904 date system."""
+    if type(value) is float or type(value) is int:
+        return from_serial(value, date1904=True)
+    return to_step_date(value)
 
 
 def number_text(value: float | int) -> str:
@@ -316,9 +391,9 @@ CONVERTERS: Mapping[Column, Converter] = MappingProxyType(
         Column.ORDER_NUMBER: to_order_text,
         Column.ORIGIN: to_origin,
         Column.DUE_DATE: to_date,
-        Column.CLOSED_ON: to_date,
-        Column.ACK_DATE: to_date,
-        Column.ANSWER_DATE: to_date,
+        Column.CLOSED_ON: to_step_date,
+        Column.ACK_DATE: to_step_date,
+        Column.ANSWER_DATE: to_step_date,
         Column.DECISION: to_decision,
         Column.REDRESS: to_redress,
     }
@@ -342,7 +417,13 @@ LENIENT: Mapping[Column, Callable[[object], bool]] = MappingProxyType(
 def converter(column: Column, *, date1904: bool = False) -> Converter:
     """The converter of ``column`` (dates of a 1904 workbook with ``date1904``)."""
     found = CONVERTERS.get(column, to_text)
-    return to_date_1904 if date1904 and found is to_date else found
+    if date1904:
+        dates_1904: dict[Converter, Converter] = {
+            to_date: to_date_1904,
+            to_step_date: to_step_date_1904,
+        }
+        return dates_1904.get(found, found)
+    return found
 
 
 def convert(column: Column, value: object) -> object:
@@ -365,3 +446,72 @@ def to_bool(value: object) -> bool | None:
         if text in ("non", "n", "faux", "false", "no", "0", ""):
             return False
     return None
+
+
+# --- dates without a year: the row gives the year ---------------------------------------------
+
+#: Where the year of a date typed without one comes from, as the warning says it.
+YEAR_SOURCES: Mapping[str, str] = MappingProxyType(
+    {
+        "year": "la colonne Année",
+        "received": "la date de réception",
+        "row": "les autres dates de la ligne",
+    }
+)
+_STEP_DATES = (Column.DUE_DATE, Column.ACK_DATE, Column.ANSWER_DATE, Column.CLOSED_ON)
+
+
+def assumed_date(entry: Entry, column: Column, raw: object) -> tuple[dt.date, str] | None:
+    """The date ``raw`` (typed without its year in ``column``) means on this row, and where its
+    year comes from (a key of ``YEAR_SOURCES``); ``None`` when it is no such date or the row
+    gives no year. A step's date is the first such day on or after the receipt; the receipt's
+    own date takes the Année, else the latest such day on or before the row's other dates."""
+    day_month = yearless_date(raw) if isinstance(raw, str) else None
+    if day_month is None:
+        return None
+    try:
+        if column is not Column.DATE:
+            if entry.received_on is not None:
+                received = entry.received_on
+                return in_year(day_month, received.year, not_before=received), "received"
+            if entry.year is not None:
+                return in_year(day_month, entry.year), "year"
+            return None
+        if entry.year is not None:
+            return in_year(day_month, entry.year), "year"
+        later = [getattr(entry, FIELDS[c]) for c in _STEP_DATES]
+        known = [d for d in later if isinstance(d, dt.date)]
+        if not known:
+            return None
+        anchor = min(known)
+        found = in_year(day_month, anchor.year)
+        return (found if found <= anchor else in_year(day_month, anchor.year - 1)), "row"
+    except ValueError:  # 29/02 of a common year
+        return None
+
+
+def with_assumed_years(entry: Entry) -> Entry:
+    """``entry`` with its dates typed without a year read in the year the row gives (kept in
+    ``lenient`` as typed, for the warning and for ``--convertir-dates``)."""
+    invalid = dict(entry.invalid)
+    lenient = dict(entry.lenient)
+    values: dict[str, Any] = {}
+    current = entry
+    for column in (Column.DATE, *_STEP_DATES):  # the receipt first: the steps follow it
+        raw = invalid.get(column)
+        found = assumed_date(current, column, raw)
+        if found is None:
+            continue
+        del invalid[column]
+        lenient[column] = raw
+        values[FIELDS[column]] = found[0]
+        changed: dict[str, Any] = {FIELDS[column]: found[0]}
+        current = dataclasses.replace(current, **changed)
+    if not values:
+        return entry
+    return dataclasses.replace(
+        entry,
+        **values,
+        invalid=MappingProxyType(invalid),
+        lenient=MappingProxyType(lenient),
+    )

@@ -81,17 +81,44 @@ ORIGIN_WORDS: Mapping[str, Origin] = MappingProxyType(
     }
 )
 
+#: Abbreviations staff type (folded, punctuation and blanks removed). Besides these, a word of
+#: four letters or more that begins one of ``ORIGIN_WORDS`` of a single origin is read as it
+#: (« récla », « réclam. », « quest. », « amélio », « questionn »).
+ORIGIN_ABBREVIATIONS: Mapping[str, Origin] = MappingProxyType(
+    {
+        "qsat": Origin.QS,
+        "qsatisf": Origin.QS,
+        "qsatisfaction": Origin.QS,
+        "satisf": Origin.QS,
+        "fsig": Origin.FS,
+        "fsignal": Origin.FS,
+        "pamelio": Origin.PA,
+        "pamelioration": Origin.PA,
+    }
+)
+_MIN_PREFIX = 4  # « plan » is PA; « pla », « que », « rec » say too little
+
 _CODES: Mapping[str, Origin] = MappingProxyType({o.value.lower(): o for o in Origin})
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
+def _origin_prefix(word: str) -> Origin | None:
+    """The origin of the words ``word`` begins (« recla » → FS), when they share one."""
+    if len(word) < _MIN_PREFIX:
+        return None
+    found = {origin for full, origin in ORIGIN_WORDS.items() if full.startswith(word)}
+    return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1024)  # a register repeats the same few wordings
 def read_origin(text: str) -> tuple[Origin, bool] | None:
-    """The origin ``text`` names and whether it is written as its code (``FS``, ``f.s.``);
-    ``None`` when it names none. « Réclamation » is ``(FS, False)``."""
+    """The origin ``text`` names and whether it is written exactly as its code (``FS``, any
+    case, nothing around it); ``None`` when it names none. « Réclamation », « F.S. », « FS. »
+    and « récla » are ``(FS, False)``: read as FS, with a warning that gives the code."""
     folded = fold(text)
     code = _CODES.get(folded)
     if code is not None:
-        return code, True
+        return code, text.strip().lower() == folded
     letters = _NOT_LETTERS.sub(" ", folded).split()
     if not letters:
         return None
@@ -100,6 +127,8 @@ def read_origin(text: str) -> tuple[Origin, bool] | None:
         return _CODES[joined], len(letters) == 1
     if joined in ORIGIN_WORDS:
         return ORIGIN_WORDS[joined], False
+    if joined in ORIGIN_ABBREVIATIONS:
+        return ORIGIN_ABBREVIATIONS[joined], False
     first = letters[0]
     codes = {word for word in letters if word in _CODES}
     if len(codes) > 1:  # "FS/QS": which one?
@@ -114,6 +143,9 @@ def read_origin(text: str) -> tuple[Origin, bool] | None:
         return Origin.PA, False
     if first == "plan" and "action" in letters:
         return Origin.PA, False
+    abbreviated = _origin_prefix(joined)
+    if abbreviated is not None:
+        return abbreviated, False
     return None
 
 
@@ -213,11 +245,20 @@ CLOSED_WORDS_TYPED: tuple[str, ...] = (
     "envoyé",
     "envoyée",
     "répondu",
+    # ticks: a box ticked by hand
+    "x",
+    "✔",
+    "✓",
+    "✅",
+    "☑",
+    "✔️",
 )
 
 
 #: The same words compared as ``fold`` writes them.
 CLOSED_WORDS: frozenset[str] = frozenset(map(fold, CLOSED_WORDS_TYPED))
+# Longest first, so that « clôturée le … » is not read as « clos » + « turée le … ».
+_CLOSED_BY_LENGTH: tuple[str, ...] = tuple(sorted(CLOSED_WORDS, key=len, reverse=True))
 
 
 def is_open_word(text: str) -> bool:
@@ -226,9 +267,31 @@ def is_open_word(text: str) -> bool:
     return folded in OPEN_WORDS or (folded.startswith(_OPEN_PREFIXES) and not is_closed_word(text))
 
 
+#: After a closing word, what may come before the date: « clos le 12/04/2025 », « terminé :
+#: 15/06 », « clôturé en date du 3/5 ».
+_CLOSED_DATE_LEAD = re.compile(r"^[\s:,\-–]*(?:(?:le|du|au|en date du|depuis le)\s+)?(?=\d)")
+
+
 def is_closed_word(text: str) -> bool:
-    """« clôturé », « fait », « oui »…: done, but the date is missing."""
+    """« clôturé », « fait », « oui », « ✔ »…: done, but the date is missing."""
     return fold(text) in CLOSED_WORDS
+
+
+def closed_word_date(text: str) -> str | None:
+    """The date part of « clos le 12/04/2025 », « terminé 15/06/2025 », « ✔ 3/5 »: a closing
+    word, then a date (as typed, for the date reader); ``None`` for any other text."""
+    folded = fold(text)
+    for word in _CLOSED_BY_LENGTH:
+        if folded.startswith(word) and folded[len(word) : len(word) + 1] in (" ", ":", ",", "-"):
+            lead = _CLOSED_DATE_LEAD.match(folded[len(word) :])
+            if lead is not None:
+                return folded[len(word) + lead.end() :]
+    return None
+
+
+def says_closed(text: str) -> bool:
+    """The cell says the step is done: a closing word, alone or followed by its date."""
+    return is_closed_word(text) or closed_word_date(text) is not None
 
 
 def date_word(value: object) -> str | None:
@@ -236,7 +299,7 @@ def date_word(value: object) -> str | None:
     (not a word of either table: an unreadable date)."""
     if not isinstance(value, str):
         return None
-    if is_closed_word(value):
+    if says_closed(value):
         return "closed"
     if is_open_word(value):
         return "open"

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 from suivi_xlsx.domain.model import (
+    DATE_COLUMNS,
     HEADERS,
     LABELS,
     SEED_COLUMNS,
@@ -47,6 +48,7 @@ from suivi_xlsx.domain.values import (
     plain,
     to_bool,
     to_text,
+    with_assumed_years,
 )
 from suivi_xlsx.errors import NoRegisterError, UnreadableFileError
 from suivi_xlsx.reading.columns import (
@@ -473,6 +475,10 @@ def _read_entries(
         first_row += count
     if continuations:
         _attach_continuations(entries, continuations)
+    for i, entry in enumerate(entries):
+        # Rare: an unreadable date may be one typed without its year (« 3 mars »).
+        if entry.invalid and not DATE_COLUMNS.isdisjoint(entry.invalid):
+            entries[i] = with_assumed_years(entry)
     return entries
 
 
