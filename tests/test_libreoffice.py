@@ -157,6 +157,25 @@ def test_libreoffice_reads_closing_words_as_the_check_does(
     assert fills_rendered(late_closed, tmp_path, libreoffice) == {kind: 0 for kind in FILLS}
 
 
+@pytest.mark.parametrize(
+    "closing",
+    ["clos le 12/04/2025", "clôturé le 3/5", "Terminé 15/06/2025", "✔", "✓", "x", "OK", "fait, vu"],
+)
+def test_libreoffice_reads_closing_words_with_a_date_and_ticks_as_closed(
+    tmp_path: Path, libreoffice: LibreOffice, closing: str
+) -> None:
+    """What a person writes to close an entry, a closing word with its date or a tick: the
+    live highlighting leaves a row that is past its due date plain, as ``says_closed`` (and so
+    check, the bilan and relances) decides; « non clos » beside it stays red."""
+    from suivi_xlsx.domain.vocabulary import says_closed
+
+    assert says_closed(closing) and not says_closed("non clos")
+    book = highlight_book(tmp_path / "clos.xlsx", [("clos", -3, closing)])
+    assert fills_rendered(book, tmp_path, libreoffice) == {kind: 0 for kind in FILLS}
+    still_open = highlight_book(tmp_path / "ouvert.xlsx", [("ouvert", -3, "non clos")])
+    assert fills_rendered(still_open, tmp_path, libreoffice)["overdue"] > 0
+
+
 def test_libreoffice_leaves_rows_on_time_plain(tmp_path: Path, libreoffice: LibreOffice) -> None:
     book = highlight_book(
         tmp_path / "a-jour.xlsx",

@@ -342,9 +342,14 @@ HL = Highlight(
 def test_planned_formulas() -> None:
     sqref, formulas = planned(HL)
     assert sqref == "A2:K100"
-    # open: no closing date, unless the closing cell says « clôturé », « fait »…
+    # open: no closing date, unless the closing cell says « clôturé », « fait »… or starts with
+    # such a word and a separator (« clos le 12/04/2025 »)
     words = "{" + ",".join(f'"{w}"' for w in CLOSED_WORDS_TYPED) + "}"
-    is_open = f"NOT(ISNUMBER($K2)),ISNA(MATCH(TRIM($K2),{words},0))"
+    blanked = "TRIM($K2)"
+    for separator in ":,-.;":
+        blanked = f'SUBSTITUTE({blanked},"{separator}"," ")'
+    starts = f'LEFT({blanked}&" ",LEN({words})+1)={words}&" "'
+    is_open = f"NOT(ISNUMBER($K2)),SUMPRODUCT(--({starts}))=0"
     assert formulas == {
         "overdue": f"AND(ISNUMBER($J2),$J2<TODAY(),{is_open})",
         "due-soon": f"AND(ISNUMBER($J2),$J2>=TODAY(),$J2-TODAY()<=7,{is_open})",

@@ -82,6 +82,12 @@ CODES: Mapping[str, CodeSpec] = _table(
         "un numéro d'ordre qui n'est pas de la forme aa.agence.nnn",
     ),
     CodeSpec(
+        "numero-ambigu",
+        _E,
+        "Numéro d'ordre « {valeur} » ambigu : {lectures} ? Écrivez-le aa.agence.nnn.",
+        "numéro d'ordre lisible de deux façons (année et agence à deux chiffres)",
+    ),
+    CodeSpec(
         "numero-duplique",
         _E,
         "Numéro d'ordre {numero} déjà utilisé ({premier}).",
@@ -207,6 +213,14 @@ CODES: Mapping[str, CodeSpec] = _table(
         "comme une date (pas de surlignage des retards). « suivi update --convertir-dates » la "
         "convertit.",
         "date saisie comme du texte (suivi update --convertir-dates la convertit)",
+    ),
+    CodeSpec(
+        "date-sans-annee",
+        _W,
+        "{colonne} : « {valeur} » n'a pas d'année ; lue comme le {date} (année prise dans "
+        "{source}) : écrivez la date entière (jj/mm/aaaa). « suivi update --convertir-dates » "
+        "l'écrit ainsi.",
+        "date sans année (« 3 mars », « 03/03 ») : lue avec l'année de la ligne",
     ),
     CodeSpec(
         "date-non-indiquee",

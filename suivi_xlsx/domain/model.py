@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from suivi_xlsx.domain.numbering import OrderNumber
-from suivi_xlsx.domain.vocabulary import Decision, Origin, is_closed_word
+from suivi_xlsx.domain.vocabulary import Decision, Origin, says_closed
 
 __all__ = [
     "DATE_COLUMNS",
@@ -212,7 +212,7 @@ class Entry:
         if not self.invalid:
             return True
         raw = self.invalid.get(Column.CLOSED_ON)
-        return not (isinstance(raw, str) and is_closed_word(raw))
+        return not (isinstance(raw, str) and says_closed(raw))
 
     @property
     def is_complaint(self) -> bool:

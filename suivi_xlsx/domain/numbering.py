@@ -56,18 +56,34 @@ def parse_order_number(text: str) -> OrderNumber | None:
     return None
 
 
-# Near misses people type: ``25.1601.1``, ``25-1601-002``, ``25 1601 008``, ``25/1601/3``.
-_LOOSE_RE = re.compile(r"^([0-9]{2})\s*[.\-/_ ]\s*([0-9]{1,8})\s*[.\-/_ ]\s*([0-9]{1,9})$")
+# Near misses people type: ``25.1601.1``, ``25-1601-002``, ``25 1601 008``, ``25/1601/3``, the
+# agency first (``1601/25/008``, ``1601-25-8``), a « n° » before (``n° 25.1601.8``).
+_LOOSE_RE = re.compile(r"^([0-9]{1,8})\s*[.\-/_ ]\s*([0-9]{1,8})\s*[.\-/_ ]\s*([0-9]{1,9})$")
+_NUMBER_SIGN_RE = re.compile(r"^(?:n\s*°|n\s*o\b\.?|n\.|num(?:e|é)ro|num\.?|#)\s*", re.IGNORECASE)
+
+
+def order_number_readings(text: str) -> tuple[OrderNumber, ...]:
+    """Every order number ``text`` may mean when typed loosely: one reading, none, or two when
+    both orders of year and agency are possible (``16/25/8``: 16.25.008 or 25.16.008)."""
+    match = _LOOSE_RE.match(_NUMBER_SIGN_RE.sub("", text.strip()))
+    if match is None:
+        return ()
+    first, second, seq = match.groups()
+    readings = []
+    if len(first) == 2:  # aa.agence.nnn, the seed's order
+        readings.append(OrderNumber(int(first), second, int(seq)))
+    if len(second) == 2 and (len(first) != 2 or first != second):  # agence.aa.nnn
+        readings.append(OrderNumber(int(second), first, int(seq)))
+    return tuple(readings)
 
 
 def parse_loose_order_number(text: str) -> OrderNumber | None:
     """An order number typed slightly wrong (other separators, blanks, fewer than three
-    digits of sequence): the number it means, or ``None``. ``str()`` of the result is how it
-    should be written."""
-    match = _LOOSE_RE.match(text.strip())
-    if match is None:
-        return None
-    return OrderNumber(int(match.group(1)), match.group(2), int(match.group(3)))
+    digits of sequence, the agency before the year, « n° » before): the number it means, or
+    ``None`` (also when it may mean two: see ``order_number_readings``). ``str()`` of the
+    result is how it should be written."""
+    readings = order_number_readings(text)
+    return readings[0] if len(readings) == 1 else None
 
 
 def is_valid_agency(text: str) -> bool:

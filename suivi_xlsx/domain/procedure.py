@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from suivi_xlsx.domain.deadlines import Deadlines
 from suivi_xlsx.domain.model import Column, Entry, Origin
-from suivi_xlsx.domain.vocabulary import is_closed_word
+from suivi_xlsx.domain.vocabulary import says_closed
 
 
 class StepState(Enum):
@@ -102,7 +102,7 @@ def _word_done(entry: Entry, column: Column) -> bool:
     if not entry.invalid:
         return False
     raw = entry.invalid.get(column)
-    return isinstance(raw, str) and is_closed_word(raw)
+    return isinstance(raw, str) and says_closed(raw)
 
 
 def _judge(

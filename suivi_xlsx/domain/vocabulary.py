@@ -282,16 +282,28 @@ def closed_word_date(text: str) -> str | None:
     word, then a date (as typed, for the date reader); ``None`` for any other text."""
     folded = fold(text)
     for word in _CLOSED_BY_LENGTH:
-        if folded.startswith(word) and folded[len(word) : len(word) + 1] in (" ", ":", ",", "-"):
+        if folded.startswith(word) and folded[len(word) : len(word) + 1] in CLOSED_WORD_SEPARATORS:
             lead = _CLOSED_DATE_LEAD.match(folded[len(word) :])
             if lead is not None:
                 return folded[len(word) + lead.end() :]
     return None
 
 
+#: What may follow a closing word that starts a cell (« clos le … », « fait : … », « OK, … »).
+#: The highlighting formula (``xlsx.condfmt``) reads the cell the same way.
+CLOSED_WORD_SEPARATORS = (" ", ":", ",", "-", ".", ";")
+
+
 def says_closed(text: str) -> bool:
-    """The cell says the step is done: a closing word, alone or followed by its date."""
-    return is_closed_word(text) or closed_word_date(text) is not None
+    """The cell says the step is done: it is a closing word, or starts with one followed by
+    a separator (« clos le 12/04/2025 », « fait, client prévenu », « ✔ 3/5 »)."""
+    folded = fold(text)
+    if folded in CLOSED_WORDS:
+        return True
+    return any(
+        folded.startswith(word) and folded[len(word) : len(word) + 1] in CLOSED_WORD_SEPARATORS
+        for word in _CLOSED_BY_LENGTH
+    )
 
 
 def date_word(value: object) -> str | None:

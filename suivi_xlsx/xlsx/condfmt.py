@@ -14,7 +14,7 @@ from html import unescape
 
 from suivi_xlsx.domain.a1 import cell_ref, column_letter
 from suivi_xlsx.domain.plan import Highlight
-from suivi_xlsx.domain.vocabulary import CLOSED_WORDS_TYPED
+from suivi_xlsx.domain.vocabulary import CLOSED_WORD_SEPARATORS, CLOSED_WORDS_TYPED
 from suivi_xlsx.xlsx.styles import Styles, get_attr
 
 OVERDUE = "overdue"
@@ -22,11 +22,17 @@ DUE_SOON = "due-soon"
 CLOSED_LATE = "closed-late"
 KINDS = (OVERDUE, DUE_SOON, CLOSED_LATE)
 
-# Open, as ``procedure`` decides it: no closing date, unless the closing cell holds a word
-# saying it is closed (« clôturé », « fait »: the table of ``vocabulary``). « en cours » or any
-# other text leaves the row open. MATCH ignores case; the table lists the accented spellings.
+# Open, as ``procedure`` decides it (``vocabulary.says_closed``): no closing date, unless the
+# closing cell is a word saying it is closed (« clôturé », « fait », « ✔ ») or starts with one
+# and a separator (« clos le 12/04/2025 »). « en cours » or any other text leaves the row open.
+# The separators become blanks, then each word plus a blank is compared with the cell's start
+# plus a blank; « = » ignores case in Excel and LibreOffice, the table lists accented spellings.
 _CLOSED_WORDS = "{" + ",".join(f'"{word}"' for word in CLOSED_WORDS_TYPED) + "}"
-_OPEN = "NOT(ISNUMBER({k})),ISNA(MATCH(TRIM({k})," + _CLOSED_WORDS + ",0))"
+_BLANKED = "TRIM({k})"
+for _separator in CLOSED_WORD_SEPARATORS[1:]:
+    _BLANKED = f'SUBSTITUTE({_BLANKED},"{_separator}"," ")'
+_STARTS_WITH_WORD = f'LEFT({_BLANKED}&" ",LEN({{words}})+1)={{words}}&" "'
+_OPEN = f"NOT(ISNUMBER({{k}})),SUMPRODUCT(--({_STARTS_WITH_WORD}))=0"
 _TEMPLATES = {
     OVERDUE: "AND(ISNUMBER({j}),{j}<TODAY()," + _OPEN + ")",
     DUE_SOON: "AND(ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon}," + _OPEN + ")",
@@ -34,15 +40,24 @@ _TEMPLATES = {
 }
 # Our earlier formulas, recognised so that a register highlighted by an older version gets
 # today's rules in their place instead of a second set.
+# ``{words}`` stands for any list of closing words, so that a list grown since is recognised.
 _LEGACY = {
-    OVERDUE: ('AND({k}="",ISNUMBER({j}),{j}<TODAY())',),
-    DUE_SOON: ('AND({k}="",ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon})',),
+    OVERDUE: (
+        'AND({k}="",ISNUMBER({j}),{j}<TODAY())',
+        "AND(ISNUMBER({j}),{j}<TODAY(),NOT(ISNUMBER({k})),ISNA(MATCH(TRIM({k}),{words},0)))",
+    ),
+    DUE_SOON: (
+        'AND({k}="",ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon})',
+        "AND(ISNUMBER({j}),{j}>=TODAY(),{j}-TODAY()<={soon},NOT(ISNUMBER({k})),"
+        "ISNA(MATCH(TRIM({k}),{words},0)))",
+    ),
 }
 
 
 def _fill(template: str, k: str, j: str, soon: int) -> str:
     """The formula of ``template`` for the closing cell ``k`` and the due cell ``j``."""
-    return template.replace("{k}", k).replace("{j}", j).replace("{soon}", str(soon))
+    filled = template.replace("{k}", k).replace("{j}", j).replace("{soon}", str(soon))
+    return filled.replace("{words}", _CLOSED_WORDS)
 
 
 # Light fill with dark text, as Excel's presets: red, orange, yellow.
@@ -68,6 +83,7 @@ def _recogniser(template: str) -> re.Pattern[str]:
     for name in ("k", "j"):
         pattern = pattern.replace(re.escape("{" + name + "}"), cell)
     pattern = pattern.replace(re.escape("{soon}"), "[0-9]+")
+    pattern = pattern.replace(re.escape("{words}"), r"\{[^{}]*\}")
     return re.compile(f"^{pattern}$")
 
 

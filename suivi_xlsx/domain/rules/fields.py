@@ -8,6 +8,7 @@ from suivi_xlsx.domain.findings import Finding, fr_date
 from suivi_xlsx.domain.model import DATE_COLUMNS, LABELS, SEED_COLUMNS, Column
 from suivi_xlsx.domain.procedure import is_open_at
 from suivi_xlsx.domain.rules.base import Context, raw_text, rule
+from suivi_xlsx.domain.values import FIELDS, YEAR_SOURCES, assumed_date
 from suivi_xlsx.domain.vocabulary import DECISION_WORDINGS, date_word
 
 # Date columns in the order a person reads them, for a stable order of findings per entry.
@@ -66,20 +67,31 @@ def invalid_dates(ctx: Context) -> Iterator[Finding]:
                     yield Finding.at(e, column, code, colonne=LABELS[column], valeur=raw_text(raw))
 
 
-@rule("date-texte")
+@rule("date-texte", "date-sans-annee")
 def text_dates(ctx: Context) -> Iterator[Finding]:
-    """A date typed as text (``'05/03/2025``): read, but Excel sees no date there, so the
-    highlighting cannot colour it; ``suivi update --convertir-dates`` converts it."""
+    """A date typed as text (``'05/03/2025``, « clos le 12/04/2025 », « 45665 »): read, but
+    Excel sees no date there, so the highlighting cannot colour it; ``suivi update
+    --convertir-dates`` converts it. A date typed without its year (« 3 mars ») is read in the
+    year its row gives: ``date-sans-annee`` says which year and where it comes from."""
     for e in ctx.entries:
         if e.lenient:
             for column in _DATE_COLUMNS:
                 if column in e.lenient:
+                    raw = e.lenient[column]
+                    assumed = assumed_date(e, column, raw)
+                    if assumed is not None and getattr(e, FIELDS[column]) == assumed[0]:
+                        yield Finding.at(
+                            e,
+                            column,
+                            "date-sans-annee",
+                            colonne=LABELS[column],
+                            valeur=raw_text(raw),
+                            date=fr_date(assumed[0]),
+                            source=YEAR_SOURCES[assumed[1]],
+                        )
+                        continue
                     yield Finding.at(
-                        e,
-                        column,
-                        "date-texte",
-                        colonne=LABELS[column],
-                        valeur=raw_text(e.lenient[column]),
+                        e, column, "date-texte", colonne=LABELS[column], valeur=raw_text(raw)
                     )
 
 

@@ -20,7 +20,7 @@ from typing import cast
 
 from suivi_xlsx.domain.findings import Finding, fr_date
 from suivi_xlsx.domain.model import Column, Entry
-from suivi_xlsx.domain.numbering import format_order_number
+from suivi_xlsx.domain.numbering import format_order_number, order_number_readings
 from suivi_xlsx.domain.rules.base import Context, rule
 
 _ORDER = Column.ORDER_NUMBER
@@ -34,12 +34,18 @@ def missing_number(ctx: Context) -> Iterator[Finding]:
             yield Finding.at(e, _ORDER, "numero-manquant")
 
 
-@rule("numero-invalide")
+@rule("numero-invalide", "numero-ambigu")
 def invalid_number(ctx: Context) -> Iterator[Finding]:
-    """An order number that is not ``aa.agence.nnn`` (``nnn`` at least 3 digits)."""
+    """An order number that is not ``aa.agence.nnn`` (``nnn`` at least 3 digits), or that may
+    be read two ways (``16/25/8``): then both readings are named."""
     for e in ctx.entries:
         if e.order_number is None and e.order_text is not None:
-            yield Finding.at(e, _ORDER, "numero-invalide", valeur=e.order_text)
+            readings = order_number_readings(e.order_text)
+            if len(readings) > 1:
+                named = " ou ".join(str(number) for number in readings)
+                yield Finding.at(e, _ORDER, "numero-ambigu", valeur=e.order_text, lectures=named)
+            else:
+                yield Finding.at(e, _ORDER, "numero-invalide", valeur=e.order_text)
 
 
 @rule("numero-annee")
