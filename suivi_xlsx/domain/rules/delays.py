@@ -75,7 +75,7 @@ def closed_late(ctx: Context) -> Iterator[Finding]:
 
 
 def _done_text(step: Step) -> str:
-    """« le 20/03/2025 », or « sans date » for a step done without one."""
+    """« le 20/03/2025 », or « sans date » for a step never recorded on a closed complaint."""
     return f"le {fr_date(step.done_on)}" if step.done_on is not None else "sans date"
 
 
@@ -92,7 +92,7 @@ def complaint_delays(ctx: Context) -> Iterator[Finding]:
     or done without a date once it has passed: ``accuse-reception-tardif`` /
     ``reponse-tardive``."""
     today, deadlines, fs = ctx.today, ctx.deadlines, Origin.FS
-    met, pending, missed = StepState.MET, StepState.PENDING, StepState.MISSED
+    missed, late = StepState.MISSED, StepState.LATE
     ack_column, answer_column, closed_column = (
         Column.ACK_DATE,
         Column.ANSWER_DATE,
@@ -105,8 +105,8 @@ def complaint_delays(ctx: Context) -> Iterator[Finding]:
         if steps_surely_met(e, deadlines, today):
             continue
         ack, answer = complaint_steps(e, deadlines, today)
-        ack_due = ack is not None and ack.state is not met and ack.state is not pending
-        answer_due = answer is not None and answer.state is not met and answer.state is not pending
+        ack_due = ack is not None and (ack.state is missed or ack.state is late)
+        answer_due = answer is not None and (answer.state is missed or answer.state is late)
         if not (ack_due or answer_due):
             continue
         still_open = is_open_at(e, today)
