@@ -77,7 +77,7 @@ def test_sheets_and_overview_values(tmp_path: Path) -> None:
         "Réclamations (FS)",
         "Questionnaires de satisfaction (QS)",
         "Décisions d'amélioration (PA)",
-        "Origine non renseignée",
+        "Origine vide ou illisible",
         "Total",
     ]
     assert column_values(ws, "B", 6, 9) == [4, 2, 2, 1]
@@ -110,7 +110,7 @@ def test_monthly_sheet_with_previous_year(tmp_path: Path) -> None:
         "Réclamations (FS)",
         "Questionnaires de satisfaction (QS)",
         "Décisions d'amélioration (PA)",
-        "Origine non renseignée",
+        "Origine vide ou illisible",
         "Total 2024",
         "Total 2023",
         "Écart",

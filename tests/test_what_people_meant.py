@@ -257,3 +257,24 @@ def test_order_number_shapes_any_spelling(
     parts = [agency, f"{year}", f"{seq}"] if agency_first else [f"{year}", agency, f"{seq}"]
     typed = prefix + separator.join(parts)
     assert str(parse_loose_order_number(typed)) == f"{year}.{agency}.{seq:03d}"
+
+
+def test_update_names_the_cells_it_could_not_read(tmp_path: Path) -> None:
+    """« Aucune cellule à compléter » alone would hide an unreadable date: the summary lists the
+    cells left as typed, and why."""
+    from suivi_xlsx.domain.update import describe_plan
+
+    rows = [
+        entry(D(2025, 3, 5), number="25.1601.001", due=D(2025, 5, 5), closed="pas sûr"),
+        entry(D(2025, 3, 6), number="25.1601.002", due=D(2025, 5, 6), origin="FS/QS"),
+        entry(D(2025, 3, 7), number="25.1601.003", due=D(2025, 5, 7), closed="en cours"),
+    ]
+    register = _register(tmp_path, rows)
+    plan = plan_update(register, today=TODAY)
+    assert [(a.cell, a.text, a.reason) for a in plan.left_alone] == [
+        ("K4", "pas sûr", "date illisible"),
+        ("E5", "FS/QS", "origine illisible"),
+    ]
+    *details, summary = describe_plan(plan)
+    assert "2 cellules illisibles laissées telles quelles" in summary
+    assert "  Registre!K4 : « pas sûr » (date illisible)" in details

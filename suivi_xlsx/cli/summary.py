@@ -39,7 +39,7 @@ def _recap(stats: YearlyStats) -> list[str]:
     counts = total.entries
     origins = f"FS {counts.fs}, QS {counts.qs}, PA {counts.pa}"
     if counts.other:
-        origins += f", origine non renseignée {counts.other}"
+        origins += f", origine vide ou illisible {counts.other}"
     lines = [
         f"Bilan {stats.year} : {counts.total} entrée{'s' if counts.total > 1 else ''} "
         f"({origins}) ; au {stats.today:%d/%m/%Y}, {total.open} en cours dont "

@@ -58,6 +58,18 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftAlone:
+    """A cell the update could not read and so left as it is (an unreadable date, origin…):
+    the summary names it, and why, so that « nothing to complete » is never the whole story."""
+
+    sheet: str
+    row: int
+    cell: str
+    text: str  # the value as typed
+    reason: str  # French: « date illisible », « origine illisible »…
+
+
+@dataclass(frozen=True, slots=True)
 class Uncoloured:
     """A late entry the highlighting cannot colour: its due or closing date is typed as text,
     which the conditional formats cannot read (``--convertir-dates`` fixes it)."""
@@ -78,6 +90,7 @@ class UpdatePlan:
     skipped: tuple[Skipped, ...]
     agency: str | None = None  # the agency number used for new order numbers
     uncoloured: tuple[Uncoloured, ...] = ()  # late rows the highlighting cannot colour
+    left_alone: tuple[LeftAlone, ...] = ()  # unreadable cells, left as typed
 
     def edits_by_sheet(self) -> Mapping[str, tuple[CellEdit, ...]]:
         by_sheet: dict[str, list[CellEdit]] = {}

@@ -33,7 +33,15 @@ from operator import attrgetter
 from suivi_xlsx.domain.a1 import cell_ref
 from suivi_xlsx.domain.deadlines import Deadlines
 from suivi_xlsx.domain.findings import fr_count, fr_date
-from suivi_xlsx.domain.model import LABELS, Column, Entry, Origin, Register, RegisterSheet
+from suivi_xlsx.domain.model import (
+    DATE_COLUMNS,
+    LABELS,
+    Column,
+    Entry,
+    Origin,
+    Register,
+    RegisterSheet,
+)
 from suivi_xlsx.domain.numbering import (
     OrderNumber,
     format_order_number,
@@ -41,9 +49,17 @@ from suivi_xlsx.domain.numbering import (
     is_valid_agency,
     year2_of,
 )
-from suivi_xlsx.domain.plan import CellEdit, Highlight, Skipped, Uncoloured, UpdatePlan
+from suivi_xlsx.domain.plan import (
+    CellEdit,
+    Highlight,
+    LeftAlone,
+    Skipped,
+    Uncoloured,
+    UpdatePlan,
+)
 from suivi_xlsx.domain.procedure import complaint_due_date, is_open_at, is_overdue
 from suivi_xlsx.domain.values import FIELDS
+from suivi_xlsx.domain.vocabulary import date_word
 from suivi_xlsx.errors import NoRegisterError, RefusedError
 
 __all__ = [
@@ -228,11 +244,14 @@ def plan_update(
     uncoloured: list[Uncoloured] = []
     to_number: list[Entry] = []
     year_field, due_field = Column.YEAR, Column.DUE_DATE
+    left_alone: list[LeftAlone] = []
     for sheet in targets:
         protected = formulas.get(sheet.name, no_formulas) if formulas else no_formulas
         name, year_column = sheet.name, sheet.columns.get(year_field)
         due_column = sheet.columns.get(due_field)
         for entry in sheet.entries:
+            if entry.invalid or (entry.order_number is None and entry.order_text is not None):
+                left_alone.extend(_left_alone(entry))
             if entry.lenient:
                 if convert_dates:
                     edits.extend(_date_conversions(entry, protected))
@@ -276,7 +295,34 @@ def plan_update(
         skipped=tuple(sorted(skipped, key=lambda s: (order[s.sheet], s.row))),
         agency=used_agency if to_number else None,
         uncoloured=tuple(uncoloured),
+        left_alone=tuple(left_alone),
     )
+
+
+#: Why a cell of each kind is left alone, as the update's summary says it.
+_UNREADABLE = {
+    **dict.fromkeys(DATE_COLUMNS, "date illisible"),
+    Column.YEAR: "année illisible",
+    Column.ORIGIN: "origine illisible",
+    Column.DECISION: "décision illisible",
+    Column.ORDER_NUMBER: "numéro d'ordre illisible",
+}
+
+
+def _left_alone(entry: Entry) -> Iterator[LeftAlone]:
+    """The cells of ``entry`` that could not be read: the update writes nothing there (a word
+    saying the step is not done yet, « en cours », is read, not left alone)."""
+    cells: list[tuple[Column, object]] = [
+        (column, raw)
+        for column, raw in entry.invalid.items()
+        if column in _UNREADABLE and not (column in DATE_COLUMNS and date_word(raw) is not None)
+    ]
+    if entry.order_number is None and entry.order_text is not None:
+        cells.append((Column.ORDER_NUMBER, entry.order_text))
+    for column, raw in sorted(cells, key=lambda item: entry.columns[item[0]]):
+        cell = cell_ref(entry.row, entry.columns[column])
+        text = raw if isinstance(raw, str) else str(raw)
+        yield LeftAlone(entry.sheet, entry.row, cell, text, _UNREADABLE[column])
 
 
 # The date columns ``--convertir-dates`` converts, in reading order.
@@ -409,6 +455,13 @@ def describe_plan(plan: UpdatePlan) -> list[str]:
         for item in plan.uncoloured:
             lines.append(f"  {sheet_ref(item.sheet)}!{item.cell} : « {item.text} »")
         lines.append("  Relancez avec --convertir-dates pour changer ces textes en vraies dates.")
+    if plan.left_alone:
+        lines.append(
+            "Cellules illisibles laissées telles quelles (suivi-check dit comment les corriger) :"
+        )
+        for alone in plan.left_alone:
+            where = f"{sheet_ref(alone.sheet)}!{alone.cell}"
+            lines.append(f"  {where} : « {alone.text} » ({alone.reason})")
     if plan.skipped:
         lines.append("Lignes laissées telles quelles :")
         for skip in plan.skipped:
@@ -464,4 +517,12 @@ def _summary(plan: UpdatePlan, sheets: int) -> str:
         count = len(plan.skipped)
         left = fr_count(count, "ligne laissée telle quelle", "lignes laissées telles quelles")
         text += f" ; {left}, à corriger"
+    if plan.left_alone:
+        count = len(plan.left_alone)
+        left = fr_count(
+            count,
+            "cellule illisible laissée telle quelle",
+            "cellules illisibles laissées telles quelles",
+        )
+        text += f" ; {left}"
     return text + "."

@@ -19,7 +19,7 @@ ORIGIN_LABELS = {
     Origin.QS: "Questionnaires de satisfaction (QS)",
     Origin.PA: "Décisions d'amélioration (PA)",
 }
-OTHER_LABEL = "Origine non renseignée"
+OTHER_LABEL = "Origine vide ou illisible"
 STATUS_LABELS = {Status.OPEN: "En cours", Status.OVERDUE: "En retard", Status.CLOSED: "Clôturée"}
 
 # Sheet names (also used in chart references).
