@@ -278,3 +278,25 @@ def test_update_names_the_cells_it_could_not_read(tmp_path: Path) -> None:
     *details, summary = describe_plan(plan)
     assert "2 cellules illisibles laissées telles quelles" in summary
     assert "  Registre!K4 : « pas sûr » (date illisible)" in details
+
+
+def test_update_writes_the_exact_spellings_when_asked(tmp_path: Path) -> None:
+    """--corriger-ecritures writes « récla » as FS and « 1601/25/8 » as 25.1601.008; the file
+    written then reads without those warnings."""
+    from click.testing import CliRunner
+
+    from suivi_xlsx.cli import group
+
+    path = make_register(
+        tmp_path / "r.xlsx",
+        [entry(D(2025, 3, 5), number="1601/25/8", origin="récla", due=D(2025, 5, 5))],
+    )
+    register = load_register(path)
+    assert plan_update(register, today=TODAY).edits == ()  # not without the option
+    result = CliRunner().invoke(
+        group, ["update", str(path), "--corriger-ecritures", "--no-backup", "--today", "2025-09-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 écritures corrigées" in result.output
+    (again,) = load_register(path).entries
+    assert (again.order_text, again.origin, again.lenient) == ("25.1601.008", Origin.FS, {})

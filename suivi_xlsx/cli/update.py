@@ -86,6 +86,13 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     help="Convertit en vraies dates les dates saisies comme du texte dans les colonnes de "
     "dates (jj/mm/aaaa), pour que le surlignage les voie ; les mots (« en cours ») restent.",
 )
+@click.option(
+    "--corriger-ecritures",
+    "fix_spellings",
+    is_flag=True,
+    help="Écrit les origines et numéros d'ordre lus d'une autre écriture sous leur forme "
+    "exacte (« récla » → FS, « 1601/25/8 » → 25.1601.008), comme suivi-check le propose.",
+)
 @sheet_option("Ne modifier que cette feuille.")
 @soon_option("Surligner en orange les échéances des N prochains jours.")
 @french_errors
@@ -98,6 +105,7 @@ def update(
     sheet: str | None,
     soon: int,
     convert_dates: bool,
+    fix_spellings: bool,
 ) -> None:
     """Complète le registre FICHIER dans le classeur lui-même : numéros d'ordre manquants
     (aa.agence.nnn), Année, date d'échéance des réclamations (leur délai de réponse), et
@@ -116,7 +124,7 @@ def update(
       suivi update registre.xlsx --dry-run
       suivi update registre.xlsx --agence 1601
       suivi update registre.xlsx --sheet 2026 --no-backup
-      suivi update registre.xlsx --convertir-dates
+      suivi update registre.xlsx --convertir-dates --corriger-ecritures
     """
     from suivi_xlsx.domain.update import (
         describe_highlights,
@@ -142,6 +150,7 @@ def update(
         sheets=targets,
         formulas=formula_cells(path, edited),
         convert_dates=convert_dates,
+        fix_spellings=fix_spellings,
     )
     *details, summary = describe_plan(plan)
     report = [f"{path.name} :", *details]

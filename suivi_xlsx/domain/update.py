@@ -207,6 +207,7 @@ def plan_update(
     sheets: Iterable[str] | None = None,
     formulas: Mapping[str, Collection[tuple[int, int]]] | None = None,
     convert_dates: bool = False,
+    fix_spellings: bool = False,
 ) -> UpdatePlan:
     """Every change ``suivi update`` makes to ``register``, as an ``UpdatePlan``.
 
@@ -219,7 +220,9 @@ def plan_update(
     value is empty. ``convert_dates`` (``--convertir-dates``) turns dates typed as text in the
     date columns into real dates; without it, the late rows that the highlighting cannot colour
     for that reason are listed in ``uncoloured``. ``today`` is the reference date for that list;
-    the highlight rules compare with the workbook's own ``TODAY()``.
+    the highlight rules compare with the workbook's own ``TODAY()``. ``fix_spellings``
+    (``--corriger-ecritures``) writes the origins and order numbers read from another spelling
+    (« récla », « 1601/25/8 ») as their code and number (FS, 25.1601.008).
 
     Raises ``RefusedError`` (exit 1) when an agency number is needed and none can be decided,
     or when the one given is invalid; ``NoRegisterError`` when ``sheets`` names a sheet that is
@@ -257,6 +260,8 @@ def plan_update(
                     edits.extend(_date_conversions(entry, protected))
                 else:
                     uncoloured.extend(_uncoloured(entry, today))
+                if fix_spellings:
+                    edits.extend(_spelling_fixes(entry, protected))
             needs = _needs(entry, sheet.columns, protected)
             if needs is None:
                 continue
@@ -345,6 +350,26 @@ def _date_conversions(entry: Entry, protected: Collection[tuple[int, int]]) -> I
         value = getattr(entry, FIELDS[column])
         index = entry.columns[column]
         if isinstance(value, dt.date) and (entry.row, index) not in protected:
+            yield CellEdit(entry.sheet, entry.row, index, value, column, replaces=raw)
+
+
+def _spelling_fixes(entry: Entry, protected: Collection[tuple[int, int]]) -> Iterator[CellEdit]:
+    """The origin and order number read from another spelling, written as they should be (the
+    same readings every command makes: ``origine-a-corriger``, ``numero-a-corriger``)."""
+    origin, number = entry.lenient.get(Column.ORIGIN), entry.lenient.get(Column.ORDER_NUMBER)
+    fixes: list[tuple[Column, object, str | None]] = [
+        (Column.ORIGIN, origin, entry.origin.value if entry.origin is not None else None),
+        (
+            Column.ORDER_NUMBER,
+            number,
+            str(entry.order_number) if entry.order_number is not None else None,
+        ),
+    ]
+    for column, raw, value in fixes:
+        if not isinstance(raw, str) or value is None or column not in entry.columns:
+            continue
+        index = entry.columns[column]
+        if (entry.row, index) not in protected:
             yield CellEdit(entry.sheet, entry.row, index, value, column, replaces=raw)
 
 
@@ -444,8 +469,10 @@ def describe_plan(plan: UpdatePlan) -> list[str]:
         labels = {field: LABELS[field] for field in {edit.field for edit in edits}}
         for edit in edits:
             label = labels[edit.field]
-            if edit.replaces is not None:
+            if edit.replaces is not None and edit.field in DATE_COLUMNS:
                 label += f", date saisie en texte « {edit.replaces} » convertie"
+            elif edit.replaces is not None:
+                label += f", « {edit.replaces} » corrigé"
             lines.append(f"  {prefix}!{edit.cell} : {_value_text(edit.value)} ({label})")
     if plan.uncoloured:
         lines.append(
@@ -501,7 +528,8 @@ def _summary(plan: UpdatePlan, sheets: int) -> str:
         numbers = sum(
             1 for e in plan.edits if e.field is Column.ORDER_NUMBER and e.replaces is None
         )
-        converted = sum(1 for e in plan.edits if e.replaces is not None)
+        converted = sum(1 for e in plan.edits if e.replaces is not None and e.field in DATE_COLUMNS)
+        fixed = sum(1 for e in plan.edits if e.replaces is not None and e.field not in DATE_COLUMNS)
         details = []
         if numbers:
             details.append(
@@ -509,6 +537,8 @@ def _summary(plan: UpdatePlan, sheets: int) -> str:
             )
         if converted:
             details.append(f"{fr_count(converted, 'date convertie', 'dates converties')}")
+        if fixed:
+            details.append(f"{fr_count(fixed, 'écriture corrigée', 'écritures corrigées')}")
         if details:
             text += ", dont " + " et ".join(details)
     else:
