@@ -25,6 +25,7 @@ from suivi_xlsx.cli.common import (
 
 if TYPE_CHECKING:
     from suivi_xlsx.domain.model import Register
+    from suivi_xlsx.errors import UnreadableFileError
 
 
 def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
@@ -55,6 +56,18 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
         path=register.path, sheets=register.sheets + extra, settings=register.settings
     )
     return merged, [s.name for s in only.sheets]
+
+
+def _xls_refused(path: Path) -> UnreadableFileError:
+    from suivi_xlsx.errors import UnreadableFileError
+
+    return UnreadableFileError(
+        f"le classeur « {path.name} » est au format Excel 97-2003 (.xls) : suivi update ne "
+        "complète que les classeurs .xlsx et .ods (les autres commandes lisent aussi le .xls). "
+        "Ouvrez-le dans Excel, Fichier > Enregistrer sous > Classeur Excel (.xlsx), puis "
+        "relancez la commande sur le fichier .xlsx. Le fichier n'a pas été modifié.",
+        path=path,
+    )
 
 
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
@@ -124,11 +137,14 @@ def update(
         highlight_counts,
         plan_update,
     )
+    from suivi_xlsx.formats import Format
     from suivi_xlsx.reading.reader import check_file
     from suivi_xlsx.xlsx.formulas import formula_cells
 
     path = Path(fichier)
-    check_file(path)
+    fmt = check_file(path)
+    if fmt is Format.XLS:
+        raise _xls_refused(path)
     # Recorded before reading: a change on disk during the run makes the writer refuse.
     mtime_ns = path.stat().st_mtime_ns
     register, targets = _read(path, sheet)
