@@ -243,6 +243,12 @@ def _calamine_error(path: Path, error: BaseException) -> UnreadableFileError:
     """A French message for what python-calamine could not read (or panicked on)."""
     kind = type(error).__name__
     fmt = sniff(path) or Format.XLSX
+    if fmt is Format.ODS and kind != "PanicException":
+        from suivi_xlsx.xlsx.guard import odf_problem
+
+        problem = odf_problem(path)
+        if problem is not None:
+            return problem
     app = "LibreOffice" if fmt is Format.ODS else "Excel"
     if kind == "PasswordError":
         return _encrypted(path)
