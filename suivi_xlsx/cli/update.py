@@ -24,8 +24,11 @@ from suivi_xlsx.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from suivi_xlsx.domain.model import Register
     from suivi_xlsx.errors import UnreadableFileError
+    from suivi_xlsx.formats import Format
 
 
 def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
@@ -56,6 +59,21 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
         path=register.path, sheets=register.sheets + extra, settings=register.settings
     )
     return merged, [s.name for s in only.sheets]
+
+
+def _formula_cells(
+    path: Path, fmt: Format, sheets: list[str]
+) -> Mapping[str, frozenset[tuple[int, int]]]:
+    """The cells holding a formula, which the update never writes, read as the format says."""
+    from suivi_xlsx.formats import Format
+
+    if fmt is Format.ODS:
+        from suivi_xlsx.ods.write import formula_cells as ods_formula_cells
+
+        return ods_formula_cells(path, sheets)
+    from suivi_xlsx.xlsx.formulas import formula_cells
+
+    return formula_cells(path, sheets)
 
 
 def _xls_refused(path: Path) -> UnreadableFileError:
@@ -139,7 +157,6 @@ def update(
     )
     from suivi_xlsx.formats import Format
     from suivi_xlsx.reading.reader import check_file
-    from suivi_xlsx.xlsx.formulas import formula_cells
 
     path = Path(fichier)
     fmt = check_file(path)
@@ -156,7 +173,7 @@ def update(
         agency=agence,
         soon_days=soon,
         sheets=targets,
-        formulas=formula_cells(path, edited),
+        formulas=_formula_cells(path, fmt, edited),
         convert_dates=convert_dates,
     )
     *details, summary = describe_plan(plan)
@@ -177,7 +194,10 @@ def update(
         click.echo("Simulation (--dry-run) : rien n'a été écrit.")
         return
 
-    from suivi_xlsx.xlsx.write import apply_update
+    if fmt is Format.ODS:
+        from suivi_xlsx.ods.write import apply_update
+    else:
+        from suivi_xlsx.xlsx.write import apply_update
 
     result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
     # Printed once written: a refusal shows only its reason, not changes that did not happen.
