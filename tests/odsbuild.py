@@ -29,6 +29,13 @@ _MANIFEST = (
 )
 
 
+STYLES = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles ' + _NS + " office:version="
+    '"1.3"><office:styles><style:default-style style:family="table-cell"/></office:styles>'
+    "</office:document-styles>"
+)
+
+
 def _cell(value: object) -> str:
     if value is None:
         return "<table:table-cell/>"
@@ -74,6 +81,7 @@ def make_ods(
     members = {
         "mimetype": MIMETYPE,
         "META-INF/manifest.xml": _MANIFEST.encode(),
+        "styles.xml": STYLES.encode(),
         "content.xml": content_xml(sheets),
     }
     with zipfile.ZipFile(path, "w") as package:
