@@ -6,6 +6,12 @@ sheet (what ``suivi-check`` is compared with).
 ``suivi update`` sets (the ``missing`` list written by ``generate.py``), save in place.
 ``python benchmarks/baselines.py pandas-read FILE``: pandas ``read_excel`` of every sheet with
 the openpyxl engine (what ``suivi summary`` is compared with).
+``python benchmarks/baselines.py calamine-read FILE.ods``: python-calamine's bare read of every
+value of every sheet (what ``suivi-check`` on an .ods is compared with).
+``python benchmarks/baselines.py odfpy-update FILE.ods``: odfpy load and save in place (what
+``suivi update`` on an .ods is compared with).
+``python benchmarks/baselines.py to-ods FILE.xlsx FILE.ods``: not a baseline: the same register
+as an .ods (values, dates, text), written without LibreOffice, for the .ods rows.
 """
 
 from __future__ import annotations
@@ -46,6 +52,56 @@ def pandas_read(path: Path) -> int:
     return sum(len(frame) for frame in frames.values())
 
 
+def calamine_read(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    cells = 0
+    for name in workbook.sheet_names:
+        for row in workbook.get_sheet_by_name(name).iter_rows():
+            cells += sum(value != "" for value in row)
+    return cells
+
+
+def odfpy_update(path: Path) -> int:
+    from odf.opendocument import load
+
+    document = load(str(path))
+    document.save(str(path))
+    return 1
+
+
+def to_ods(source: Path, target: Path) -> int:
+    import datetime as dt
+
+    from python_calamine import CalamineWorkbook
+
+    from suivi_xlsx.ods.build import CellSpec, SheetSpec, build_ods
+
+    workbook = CalamineWorkbook.from_path(str(source))
+    sheets = []
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        width = max((len(row) for row in rows), default=1)
+        sheet = SheetSpec(name, [(14.0, "plain")] * width)
+        for row in rows:
+            cells = []
+            for value in row:
+                if value == "" or value is None:
+                    cells.append(CellSpec())
+                elif isinstance(value, dt.date):
+                    day = value.date() if isinstance(value, dt.datetime) else value
+                    cells.append(CellSpec(day, "date"))
+                elif isinstance(value, float) and value.is_integer():
+                    cells.append(CellSpec(int(value)))
+                else:
+                    cells.append(CellSpec(str(value)))
+            sheet.rows.append((None, cells))
+        sheets.append(sheet)
+    target.write_bytes(build_ods(sheets, [], "registre"))
+    return len(sheets)
+
+
 def main(argv: list[str]) -> int:
     match argv:
         case ["openpyxl-read", path]:
@@ -54,6 +110,12 @@ def main(argv: list[str]) -> int:
             openpyxl_update(Path(path), Path(cells))
         case ["pandas-read", path]:
             pandas_read(Path(path))
+        case ["calamine-read", path]:
+            calamine_read(Path(path))
+        case ["odfpy-update", path]:
+            odfpy_update(Path(path))
+        case ["to-ods", source, target]:
+            to_ods(Path(source), Path(target))
         case _:
             print(__doc__, file=sys.stderr)
             return 2

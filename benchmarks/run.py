@@ -203,13 +203,17 @@ STARTUP_TARGET = Target(ratio=1.6)  # × ``python -c "import click"``, click's o
 
 FILL_LABEL = "suivi update (sans numéros)"
 # Rows measured unless --jobs says otherwise: every row of the table.
-DEFAULT_JOBS = "check,update,fill,summary,relances,startup"
-ALL_JOBS = frozenset({"check", "update", "fill", "summary", "relances", "startup"})
+DEFAULT_JOBS = "check,update,fill,summary,relances,startup,ods"
+ALL_JOBS = frozenset({"check", "update", "fill", "summary", "relances", "startup", "ods"})
 BASELINE_READ = "openpyxl `load_workbook(read_only=True)`, toutes les valeurs"
 BASELINE_UPDATE = "openpyxl : chargement, mêmes cellules, enregistrement"
 BASELINE_PANDAS = "pandas `read_excel` (moteur openpyxl), toutes les feuilles"
 BASELINE_CLICK = "`python -c 'import click'`"
 BASELINE_CHECK = "`suivi-check` sur le même registre"
+BASELINE_CALAMINE = "python-calamine, lecture seule du même .ods, toutes les valeurs"
+BASELINE_ODFPY = "odfpy : chargement et enregistrement du même .ods"
+ODS_CHECK_TARGETS = {10_000: Target(ratio=1.5), 100_000: Target(ratio=1.5, memory_mb=300)}
+ODS_UPDATE_TARGETS = {10_000: Target(ratio=0.2), 100_000: Target(ratio=0.2, memory_mb=300)}
 
 
 def copier(source: Path, target: Path) -> Callable[[], None]:
@@ -370,6 +374,52 @@ def build_cases(
                 baseline_ok_codes=frozenset({0, 1}),  # suivi-check: 1 = late entries found
             )
         )
+    if "ods" in jobs:
+        for rows in sizes:
+            path, info = register(rows)
+            ods = path.with_suffix(".ods")
+            if not ods.exists() or ods.stat().st_mtime < path.stat().st_mtime:
+                # The same register as an .ods, written without LibreOffice (not timed).
+                command = [*baselines, "to-ods", str(path), str(ods)]
+                subprocess.run(command, check=True, capture_output=True)
+            cases.append(
+                Case(
+                    "suivi-check (.ods)",
+                    rows,
+                    [*suivi_check, str(ods), "--today", TODAY, "--format", "json"],
+                    [*baselines, "calamine-read", str(ods)],
+                    BASELINE_CALAMINE,
+                    ODS_CHECK_TARGETS[nominal(rows)],
+                    ok_codes=frozenset({0, 1}),
+                    verify=verify_entries(rows),
+                )
+            )
+        for rows in sizes:
+            path, info = register(rows)
+            ods = path.with_suffix(".ods")
+            job_copy, base_copy = out / f"maj-suivi-{rows}.ods", out / f"maj-odfpy-{rows}.ods"
+            cases.append(
+                Case(
+                    "suivi update (.ods)",
+                    rows,
+                    [
+                        *suivi,
+                        "update",
+                        str(job_copy),
+                        "--today",
+                        TODAY,
+                        "--agence",
+                        generate.AGENCY,
+                        "--no-backup",
+                    ],
+                    [*baselines, "odfpy-update", str(base_copy)],
+                    BASELINE_ODFPY,
+                    ODS_UPDATE_TARGETS[nominal(rows)],
+                    before_job=copier(ods, job_copy),
+                    before_baseline=copier(ods, base_copy),
+                    verify=verify_numbers(job_copy, info),
+                )
+            )
     if "startup" in jobs:
         small, _ = register(SMALL_ROWS)
         import_click = [python, "-c", "import click"]

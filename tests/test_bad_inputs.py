@@ -89,13 +89,13 @@ def _ole2(path: Path, body: bytes = b"") -> Path:
     return path
 
 
-def test_xls_old_format(tmp_path: Path) -> None:
+def test_damaged_xls(tmp_path: Path) -> None:
     message = _refused(_ole2(tmp_path / "registre.xls"))
-    assert "Excel 97-2003 (.xls)" in message
-    assert SAVE_AS + " (Fichier > Enregistrer sous > Classeur Excel)" in message
+    assert "n'a pas pu être lu comme un classeur Excel 97-2003 (.xls)" in message
+    assert "ouvrez-le dans Excel qui proposera de le réparer" in message
 
 
-def test_xls_renamed_xlsx(tmp_path: Path) -> None:
+def test_damaged_xls_renamed_xlsx(tmp_path: Path) -> None:
     assert "Excel 97-2003 (.xls)" in _refused(_ole2(tmp_path / "registre.xlsx"))
 
 
@@ -117,13 +117,14 @@ def _ods(path: Path) -> Path:
     return path
 
 
-def test_ods(tmp_path: Path) -> None:
+def test_damaged_ods(tmp_path: Path) -> None:
     message = _refused(_ods(tmp_path / "registre.ods"))
-    assert "OpenDocument (.ods)" in message and "enregistrez-le au format .xlsx" in message
+    assert "n'a pas pu être lu comme un classeur LibreOffice (.ods)" in message
+    assert "ouvrez-le dans LibreOffice qui proposera de le réparer" in message
 
 
-def test_ods_renamed_xlsx(tmp_path: Path) -> None:
-    assert "OpenDocument (.ods)" in _refused(_ods(tmp_path / "registre.xlsx"))
+def test_damaged_ods_renamed_xlsx(tmp_path: Path) -> None:
+    assert "classeur LibreOffice (.ods)" in _refused(_ods(tmp_path / "registre.xlsx"))
 
 
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
@@ -153,12 +154,17 @@ def test_empty_workbook(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["xls", "ods"])
-def test_real_files_saved_by_libreoffice(
+def test_real_files_saved_by_libreoffice_are_read(
     tmp_path: Path, libreoffice: LibreOffice, suffix: str
 ) -> None:
-    converted = libreoffice.convert(_register(tmp_path), suffix, tmp_path / "out")
-    expected = "Excel 97-2003 (.xls)" if suffix == "xls" else "OpenDocument (.ods)"
-    assert expected in _refused(converted)
+    source = _register(tmp_path)
+    converted = libreoffice.convert(source, suffix, tmp_path / "out")
+    expected = load_register(source).sheets[0].entries
+    assert load_register(converted).sheets[0].entries[0].received_on == dt.date(2025, 3, 5)
+    # Named after the wrong format, it is still read by its content.
     renamed = tmp_path / "renomme.xlsx"
     shutil.copy(converted, renamed)
-    assert expected in _refused(renamed)
+    again = load_register(renamed).sheets[0].entries
+    assert [(e.row, e.received_on, e.issuer) for e in again] == [
+        (e.row, e.received_on, e.issuer) for e in expected
+    ]

@@ -68,6 +68,10 @@ def test_quick_run_prints_every_row_of_the_table(tmp_path: Path) -> None:
         ("suivi relances", "1 000"),
         ("suivi --help", "–"),
         ("suivi-check (20 lignes)", "–"),
+        ("suivi-check (.ods)", "100"),
+        ("suivi-check (.ods)", "1 000"),
+        ("suivi update (.ods)", "100"),
+        ("suivi update (.ods)", "1 000"),
     ]
     assert "Traceback" not in result.stderr
 

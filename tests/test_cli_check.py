@@ -191,7 +191,7 @@ BAD_INPUTS = {
     "csv-renomme.xlsx": (lambda tmp: b"Date;Objet\n05/03/2025;x\n", "xlsx"),
     "registre.csv": (lambda tmp: b"Date;Objet\n05/03/2025;x\n", ".xlsx"),
     "ancien.xls": (lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000, ".xlsx"),
-    "registre.ods": (_ods, ".xlsx"),
+    "registre.ods": (_ods, "LibreOffice"),
     "protege.xlsx": (_encrypted, "mot de passe"),
     "sans-registre.xlsx": (_no_register, "Budget"),
 }
@@ -223,10 +223,12 @@ def test_missing_path_and_folder(tmp_path: Path) -> None:
 
 def test_real_xls_and_ods_from_libreoffice(tmp_path: Path, libreoffice: LibreOffice) -> None:
     source = make_register(tmp_path / "registre.xlsx", [entry()])
+    code, out, _ = run_check(str(source), "--format", "json", "--today", TODAY)
     for fmt in ("xls", "ods"):
-        code, _, err = run_check(str(libreoffice.convert(source, fmt, tmp_path)))
-        assert code == 2
-        assert "au format .xlsx" in err
+        converted = libreoffice.convert(source, fmt, tmp_path)
+        same = run_check(str(converted), "--format", "json", "--today", TODAY)
+        assert same[0] == code
+        assert json.loads(same[1])["findings"] == json.loads(out)["findings"]
 
 
 # --- help, entry points ---

@@ -318,7 +318,7 @@ def test_init_bad_agency_message(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("registre.xls", 2), ("registre.ods", 2), ("absent/registre.xlsx", 2), (".", 2)],
+    [("registre.xls", 2), ("registre.csv", 2), ("absent/registre.xlsx", 2), (".", 2)],
 )
 def test_init_refuses_bad_targets(tmp_path: Path, name: str, code: int) -> None:
     with pytest.raises(SuiviError) as caught:

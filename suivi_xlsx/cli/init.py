@@ -35,9 +35,17 @@ def _agency(ctx: click.Context, param: click.Parameter, value: str) -> str:
     callback=_agency,
     help="Numéro d'agence (chiffres seulement), utilisé dans les numéros d'ordre aa.agence.nnn.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "ods"]),
+    default=None,
+    help="Format du classeur : xlsx (Excel) ou ods (LibreOffice). Par défaut : celui du nom "
+    "du fichier.",
+)
 @french_errors
-def init(fichier: Path, agency: str) -> None:
-    """Crée un registre vierge FICHIER (.xlsx) à partir du modèle.
+def init(fichier: Path, agency: str, fmt: str | None) -> None:
+    """Crée un registre vierge FICHIER (.xlsx, ou .ods pour LibreOffice) à partir du modèle.
 
     Le registre contient la feuille « Registre » (les onze colonnes du tableau de suivi puis
     les colonnes réglementaires, listes déroulantes, dates jj/mm/aaaa), la feuille
@@ -47,10 +55,11 @@ def init(fichier: Path, agency: str) -> None:
     \b
     Exemple :
       suivi init registre-2026.xlsx --agence 1601
+      suivi init registre-2026.ods --agence 1601 --format ods
     """
     from suivi_xlsx.outputs.template import init_register
 
-    created = init_register(fichier, agency)
+    created = init_register(fichier, agency, fmt=fmt)
     click.echo(f"Registre créé : {created} (agence {agency}).")
     click.echo(
         "Ouvrez-le dans Excel ou LibreOffice, saisissez vos fiches dans la feuille "

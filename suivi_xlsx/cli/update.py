@@ -24,7 +24,11 @@ from suivi_xlsx.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from suivi_xlsx.domain.model import Register
+    from suivi_xlsx.errors import UnreadableFileError
+    from suivi_xlsx.formats import Format
 
 
 def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
@@ -55,6 +59,33 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
         path=register.path, sheets=register.sheets + extra, settings=register.settings
     )
     return merged, [s.name for s in only.sheets]
+
+
+def _formula_cells(
+    path: Path, fmt: Format, sheets: list[str]
+) -> Mapping[str, frozenset[tuple[int, int]]]:
+    """The cells holding a formula, which the update never writes, read as the format says."""
+    from suivi_xlsx.formats import Format
+
+    if fmt is Format.ODS:
+        from suivi_xlsx.ods.write import formula_cells as ods_formula_cells
+
+        return ods_formula_cells(path, sheets)
+    from suivi_xlsx.xlsx.formulas import formula_cells
+
+    return formula_cells(path, sheets)
+
+
+def _xls_refused(path: Path) -> UnreadableFileError:
+    from suivi_xlsx.errors import UnreadableFileError
+
+    return UnreadableFileError(
+        f"le classeur « {path.name} » est au format Excel 97-2003 (.xls) : suivi update ne "
+        "complète que les classeurs .xlsx et .ods (les autres commandes lisent aussi le .xls). "
+        "Ouvrez-le dans Excel, Fichier > Enregistrer sous > Classeur Excel (.xlsx), puis "
+        "relancez la commande sur le fichier .xlsx. Le fichier n'a pas été modifié.",
+        path=path,
+    )
 
 
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
@@ -132,11 +163,13 @@ def update(
         highlight_counts,
         plan_update,
     )
+    from suivi_xlsx.formats import Format
     from suivi_xlsx.reading.reader import check_file
-    from suivi_xlsx.xlsx.formulas import formula_cells
 
     path = Path(fichier)
-    check_file(path)
+    fmt = check_file(path)
+    if fmt is Format.XLS:
+        raise _xls_refused(path)
     # Recorded before reading: a change on disk during the run makes the writer refuse.
     mtime_ns = path.stat().st_mtime_ns
     register, targets = _read(path, sheet)
@@ -148,7 +181,7 @@ def update(
         agency=agence,
         soon_days=soon,
         sheets=targets,
-        formulas=formula_cells(path, edited),
+        formulas=_formula_cells(path, fmt, edited),
         convert_dates=convert_dates,
         fix_spellings=fix_spellings,
     )
@@ -170,7 +203,10 @@ def update(
         click.echo("Simulation (--dry-run) : rien n'a été écrit.")
         return
 
-    from suivi_xlsx.xlsx.write import apply_update
+    if fmt is Format.ODS:
+        from suivi_xlsx.ods.write import apply_update
+    else:
+        from suivi_xlsx.xlsx.write import apply_update
 
     result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
     # Printed once written: a refusal shows only its reason, not changes that did not happen.

@@ -577,8 +577,84 @@ def _write_help_sheet(workbook: Any) -> None:
     sheet.fit_to_pages(1, 0)
 
 
-def init_register(path: str | os.PathLike[str], agency: str) -> Path:
-    """Create a new register at ``path`` with ``agency`` filled in; return its path.
+def build_template_ods(agency: str | None = None) -> bytes:
+    """The register template as ``.ods`` bytes (LibreOffice's own format): the same sheets,
+    columns, dropdown lists and guide as ``build_template``; the same bytes for the same
+    ``agency``."""
+    from suivi_xlsx.ods.build import CellSpec, SheetSpec, Validation, build_ods
+
+    validations = [
+        Validation(
+            "origine",
+            tuple(ORIGIN_CHOICES),
+            "Choisissez FS (fiche signalétique, réclamation), QS (questionnaire de "
+            "satisfaction) ou PA (décision d'amélioration).",
+        ),
+        Validation(
+            "decision",
+            tuple(DECISION_CHOICES),
+            "Choisissez acceptée, rejet partiel ou rejet total.",
+        ),
+        Validation(
+            "decompte",
+            tuple(CALENDAR_CHOICES),
+            "Choisissez « jours calendaires » ou « jours ouvrables ».",
+        ),
+        Validation("ouinon", ("non", "oui"), "Choisissez « oui » ou « non »."),
+    ]
+
+    def style(column: Column) -> str:
+        if column in DATE_COLUMNS:
+            return "date"
+        if column is Column.ORDER_NUMBER:
+            return "text"  # typed as text so that 25.1601.010 never becomes a number
+        return "wrap" if column in _LONG_TEXT_COLUMNS else "plain"
+
+    listed = {Column.ORIGIN: "origine", Column.DECISION: "decision"}
+    register = SheetSpec(REGISTER_SHEET, [(_WIDTHS[c], style(c)) for c in TEMPLATE_COLUMNS])
+    register.rows.append((100, [CellSpec(HEADERS[c], "header") for c in TEMPLATE_COLUMNS]))
+    register.repeated.append(
+        (EMPTY_ROWS, [CellSpec(None, style(c), listed.get(c)) for c in TEMPLATE_COLUMNS])
+    )
+
+    values: dict[str, str | int | None] = {
+        AGENCY_LABEL: agency,
+        ACK_DAYS_LABEL: 10,
+        ANSWER_MONTHS_LABEL: 2,
+        CALENDAR_LABEL: CALENDAR_CHOICES[0],
+        ALSACE_MOSELLE_LABEL: "non",
+        INFORM_DAYS_LABEL: 30,
+    }
+    choices = {CALENDAR_LABEL: "decompte", ALSACE_MOSELLE_LABEL: "ouinon"}
+    settings = SheetSpec(SETTINGS_SHEET, [(42, "plain"), (30, "plain"), (80, "note")])
+    settings.rows.append(
+        (None, [CellSpec(t, "bold") for t in ("Paramètre", "Valeur", "Explication")])
+    )
+    for name, explanation in _SETTINGS_ROWS:
+        cells = [
+            CellSpec(name, "bold"),
+            CellSpec(values.get(name), "value", choices.get(name)),
+        ]
+        # The reader takes every cell right of this label as a name: its explanation stays
+        # in the Mode d'emploi.
+        if name not in _PROMPTED:
+            cells.append(CellSpec(explanation, "note"))
+        settings.rows.append((45, cells))
+
+    guide = SheetSpec(HELP_SHEET, [(_HELP_WIDTH, "wrap")])
+    for kind, content in _HELP_LINES:
+        lines = -(-len(content) // (_HELP_WIDTH - 12))
+        height = 24 if kind == "title" else 21 if kind == "heading" else 15 * lines + 3
+        cell_style = {"title": "title", "heading": "bold", "text": "wrap"}[kind]
+        guide.rows.append((height, [CellSpec(content, cell_style)]))
+    return build_ods(
+        [register, settings, guide], validations, "Registre des réclamations et tableau de suivi"
+    )
+
+
+def init_register(path: str | os.PathLike[str], agency: str, *, fmt: str | None = None) -> Path:
+    """Create a new register at ``path`` with ``agency`` filled in; return its path. ``fmt``
+    (« xlsx » or « ods ») defaults to the file name's.
 
     Refuses (``RefusedError``) to overwrite an existing file. The workbook is written to a
     temporary file beside the target, then moved into place, so a failure leaves nothing behind.
@@ -596,9 +672,10 @@ def init_register(path: str | os.PathLike[str], agency: str) -> Path:
             f"ex. {target / 'registre.xlsx'}.",
             path=target,
         )
-    if target.suffix.lower() != ".xlsx":
+    fmt = fmt or ("ods" if target.suffix.lower() == ".ods" else "xlsx")
+    if target.suffix.lower() != f".{fmt}":
         raise SuiviError(
-            f"« {target} » : le nom du registre doit se terminer par .xlsx (ex. registre.xlsx).",
+            f"« {target} » : le nom du registre doit se terminer par .{fmt} (ex. registre.{fmt}).",
             path=target,
         )
     if target.exists():
@@ -614,7 +691,7 @@ def init_register(path: str | os.PathLike[str], agency: str) -> Path:
             path=target,
         )
 
-    content = build_template(agency)
+    content = build_template_ods(agency) if fmt == "ods" else build_template(agency)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
     try:

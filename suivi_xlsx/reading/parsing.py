@@ -26,7 +26,7 @@ TYPE_CHECKING = False  # not typing's: see suivi_xlsx/__init__.py
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
 
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 _SETTINGS_WORDS = ("parametr", "reglage", "configuration")
 
 
@@ -211,8 +211,8 @@ def _stamp(path: str) -> tuple[int, int] | None:
 
 
 def start_prefetch(arguments: Sequence[str]) -> None:
-    """Start parsing the first existing .xlsx/.xlsm file named in ``arguments`` (the command
-    line), if any. Never fails: at worst the work is wasted."""
+    """Start parsing the first existing .xlsx/.xlsm/.ods/.xls file named in ``arguments``
+    (the command line), if any. Never fails: at worst the work is wasted."""
     global _prefetched
     _prefetched = None  # a previous one (a library caller's) is simply dropped
     if not os.environ.get("SUIVI_DEBUG"):

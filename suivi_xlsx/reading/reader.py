@@ -51,6 +51,17 @@ from suivi_xlsx.domain.values import (
     with_assumed_years,
 )
 from suivi_xlsx.errors import NoRegisterError, UnreadableFileError
+from suivi_xlsx.formats import (
+    ODS_SUFFIXES,
+    OLE2_MAGIC,
+    XLS_SUFFIXES,
+    ZIP_MAGICS,
+    Format,
+    format_of,
+    kind_name,
+    repair_advice,
+    sniff,
+)
 from suivi_xlsx.reading.columns import (
     HEADER_SEARCH_ROWS,
     Aliases,
@@ -71,11 +82,16 @@ from suivi_xlsx.runtime.gcpause import gc_paused
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
 
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # An OOXML file encrypted with a password to open is an OLE2 container with this stream.
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _OOXML_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+# Names calamine picks its reader from: a file whose content matches its name is read from
+# its path, any other (a renamed .ods…) by its content.
+_NAMED_SUFFIXES = {
+    **dict.fromkeys(_OOXML_SUFFIXES, Format.XLSX),
+    **dict.fromkeys(ODS_SUFFIXES, Format.ODS),
+    **dict.fromkeys(XLS_SUFFIXES, Format.XLS),
+}
 _SAVE_AS_XLSX = (
     "enregistrez le fichier au format .xlsx (Fichier > Enregistrer sous > Classeur Excel)"
 )
@@ -98,9 +114,10 @@ def _encrypted(path: Path) -> UnreadableFileError:
     )
 
 
-def check_file(path: Path) -> None:
-    """Refuse, with a French message, what is not an .xlsx/.xlsm workbook (missing, a folder,
-    empty, .xls, .ods, CSV, encrypted…). Only reads. The commands call it before any work."""
+def check_file(path: Path) -> Format:
+    """Refuse, with a French message, what is not a workbook suivi_xlsx reads (.xlsx/.xlsm,
+    .ods, .xls): missing, a folder, empty, .xlsb, CSV, encrypted… Only reads; returns the
+    file's format. The commands call it before any work."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -126,7 +143,7 @@ def check_file(path: Path) -> None:
     try:
         with open(path, "rb") as stream:
             head = stream.read(512)
-            if head.startswith(_OLE2_MAGIC):
+            if head.startswith(OLE2_MAGIC):
                 # Old .xls, or a workbook encrypted with a password to open; the stream name
                 # sits in the container's directory, anywhere in the file.
                 encrypted = _ENCRYPTION_INFO in head + stream.read()
@@ -143,25 +160,13 @@ def check_file(path: Path) -> None:
             path, f"impossible de lire « {path.name} » ({error.strerror}) : vérifiez le fichier."
         ) from None
     suffix = path.suffix.lower()
-    if head.startswith(_OLE2_MAGIC):
+    fmt = format_of(head, suffix)
+    if fmt is Format.XLS:
         if encrypted:
             raise _encrypted(path)
-        raise _unreadable(
-            path,
-            f"le fichier « {path.name} » est au format Excel 97-2003 (.xls), que suivi_xlsx ne "
-            f"lit pas : ouvrez-le dans Excel et {_SAVE_AS_XLSX}.",
-        )
-    if head.startswith(_ZIP_MAGICS):
-        # ODF puts an uncompressed "mimetype" entry first: its name at 30, its content at 38.
-        is_odf = head[30:38] == b"mimetype" and b"opendocument" in head[38:120]
-        if is_odf or suffix in (".ods", ".ots"):
-            raise _unreadable(
-                path,
-                f"le fichier « {path.name} » est un classeur OpenDocument (.ods), que suivi_xlsx "
-                "ne lit pas : ouvrez-le dans LibreOffice et enregistrez-le au format .xlsx "
-                "(Fichier > Enregistrer sous > Excel 2007-365 (.xlsx)).",
-            )
-        if suffix == ".xlsb":
+        return fmt
+    if fmt is not None:
+        if fmt is Format.XLSX and suffix == ".xlsb":
             raise _unreadable(
                 path,
                 f"le fichier « {path.name} » est un classeur binaire (.xlsb), que suivi_xlsx ne "
@@ -171,7 +176,7 @@ def check_file(path: Path) -> None:
         from suivi_xlsx.xlsx.guard import inspect_package
 
         inspect_package(path)
-        return
+        return fmt
     if suffix in (".csv", ".txt", ".tsv") or _looks_like_text(head):
         raise _unreadable(
             path,
@@ -239,6 +244,14 @@ def _plain_detail(error: BaseException) -> str:
 def _calamine_error(path: Path, error: BaseException) -> UnreadableFileError:
     """A French message for what python-calamine could not read (or panicked on)."""
     kind = type(error).__name__
+    fmt = sniff(path) or Format.XLSX
+    if fmt is Format.ODS and kind != "PanicException":
+        from suivi_xlsx.xlsx.guard import odf_problem
+
+        problem = odf_problem(path)
+        if problem is not None:
+            return problem
+    app = "LibreOffice" if fmt is Format.ODS else "Excel"
     if kind == "PasswordError":
         return _encrypted(path)
     if kind == "PanicException":
@@ -246,21 +259,25 @@ def _calamine_error(path: Path, error: BaseException) -> UnreadableFileError:
             path,
             f"le fichier « {path.name} » n'a pas pu être lu : il contient "
             f"{_plain_detail(error)} (par exemple une cellule au format date qui contient un "
-            "nombre immense ou négatif, affichée « ##### » dans Excel). Corrigez ou effacez "
-            "cette cellule dans Excel, enregistrez, puis relancez la commande.",
+            f"nombre immense ou négatif, affichée « ##### » dans {app}). Corrigez ou effacez "
+            f"cette cellule dans {app}, enregistrez, puis relancez la commande.",
         )
-    if kind == "ZipError":
+    if fmt is Format.XLSX:
+        again = f"ouvrez-le dans Excel qui proposera de le réparer, puis {_SAVE_AS_XLSX}"
+    else:
+        again = repair_advice(fmt)
+    if kind == "ZipError" and fmt is not Format.XLS:
         return _unreadable(
             path,
-            f"le fichier « {path.name} » est endommagé ou incomplet (archive .xlsx illisible, "
-            "copie interrompue ?) : restaurez une sauvegarde, ou ouvrez-le dans Excel qui "
-            f"proposera de le réparer, puis {_SAVE_AS_XLSX}.",
+            f"le fichier « {path.name} » est endommagé ou incomplet (archive .{fmt.value} "
+            f"illisible, copie interrompue ?) : restaurez une sauvegarde, ou {again}.",
         )
+    if fmt is Format.XLSX:
+        again = f"ouvrez-le dans Excel, qui proposera peut-être de le réparer, puis {_SAVE_AS_XLSX}"
     return _unreadable(
         path,
-        f"le fichier « {path.name} » n'a pas pu être lu comme un classeur Excel "
-        f"({_plain_detail(error)}) : ouvrez-le dans Excel, qui proposera peut-être de le "
-        f"réparer, puis {_SAVE_AS_XLSX}.",
+        f"le fichier « {path.name} » n'a pas pu être lu comme un {kind_name(fmt)} "
+        f"({_plain_detail(error)}) : {again}.",
     )
 
 
@@ -742,7 +759,7 @@ def _open(path: Path, copy: bytes | None = None) -> CalamineWorkbook:
     """The workbook at ``path``, or the in-memory ``copy`` of it when given."""
     from python_calamine import CalamineWorkbook
 
-    if copy is None and path.suffix.lower() in _OOXML_SUFFIXES:
+    if copy is None and _NAMED_SUFFIXES.get(path.suffix.lower(), False) is sniff(path):
         return CalamineWorkbook.from_path(path)
     # calamine picks its reader from the suffix; for any other name, from the content.
     import io
@@ -880,7 +897,7 @@ def _open_checked(file: Path) -> CalamineWorkbook:
 def _is_zip(file: Path) -> bool:
     try:
         with open(file, "rb") as stream:
-            return stream.read(4) in _ZIP_MAGICS
+            return stream.read(4) in ZIP_MAGICS
     except OSError:
         return False
 

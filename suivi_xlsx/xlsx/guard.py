@@ -1,5 +1,6 @@
-"""Look at a package before anything inflates it: refuse bombs, DTDs and duplicate parts, and
-find the worksheets whose cells spread absurdly far (a stray cell typed at ``XFD1048576``).
+"""Look at a package (.xlsx, or .ods: the zip and XML checks are the same) before anything
+inflates it: refuse bombs, DTDs and duplicate parts, and find the worksheets whose cells
+spread absurdly far (a stray cell typed at ``XFD1048576``).
 
 ``inspect_package`` is cheap enough to run on every command: it reads the zip's central
 directory (declared sizes) and the first bytes of each XML part (the prolog, where a DTD would
@@ -86,13 +87,45 @@ def _size(n: int) -> str:
 
 
 def damaged(file: Path, part: str, detail: str) -> DamagedFileError:
-    """« le classeur … est abîmé : detail (partie « part ») » and what to do, exit 2."""
+    """« le classeur … est abîmé : detail (partie « part ») » and what to do (in the program
+    of its format: Excel, LibreOffice), exit 2."""
+    from suivi_xlsx.formats import Format, repair_advice, sniff
+
+    advice = repair_advice(sniff(file) or Format.XLSX)
     return DamagedFileError(
         f"le classeur « {file.name} » est abîmé : {detail} (partie « {part} »). Restaurez une "
-        "sauvegarde, ou ouvrez-le dans Excel qui proposera de le réparer, puis enregistrez-le "
-        "au format .xlsx et relancez la commande.",
+        f"sauvegarde, ou {advice} et relancez la commande.",
         path=file,
     )
+
+
+#: The part of an OpenDocument spreadsheet that holds its sheets.
+ODF_CONTENT = "content.xml"
+
+
+def odf_problem(path: Path) -> DamagedFileError | None:
+    """Why an OpenDocument package the reader could not read is damaged: its ``content.xml``
+    is missing or is not well-formed XML (``None``: neither). Asked only once the reader has
+    failed, so a sound file never pays for the parse."""
+    from xml.parsers import expat
+
+    package = _open_zip(path)
+    if package is None:
+        return None
+    with package:
+        member = next((m for m in package.infolist() if m.filename == ODF_CONTENT), None)
+        if member is None:
+            return damaged(path, ODF_CONTENT, "la partie qui contient les feuilles manque")
+        parser = expat.ParserCreate()
+        try:
+            for chunk in _inflate(package, member):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError:
+            return damaged(path, ODF_CONTENT, "le contenu XML des feuilles est mal formé")
+        except _MEMBER_ERRORS:
+            return damaged(path, ODF_CONTENT, "la partie est tronquée ou illisible")
+    return None
 
 
 def _bomb(file: Path, part: str, size: int) -> DamagedFileError:
@@ -287,7 +320,7 @@ def _check_prolog(path: Path, part: str, head: bytes) -> bytes | None:
             path,
             part,
             "une partie XML contient une DTD (déclaration <!DOCTYPE> ou <!ENTITY>), "
-            "ce qu'un classeur Excel ne contient jamais",
+            "ce qu'un classeur ne contient jamais",
         )
     if root is None:
         if len(head) >= PROLOG_LIMIT or not text.strip():

@@ -23,6 +23,7 @@ import time
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 from xml.etree import ElementTree as ET
@@ -39,6 +40,7 @@ from suivi_xlsx.errors import (
 from suivi_xlsx.xlsx import CHUNK
 from suivi_xlsx.xlsx.guard import damaged, validate_members
 from suivi_xlsx.xlsx.locks import (
+    FileState,
     changed_on_disk,
     check_folder_writable,
     check_not_open,
@@ -477,8 +479,32 @@ def apply_update(
     if not replaced:
         return UpdateResult(written=False, backup=None, highlighted_sheets=())
 
-    new_data = rewrite_package(data, replaced)
+    new_data = [rewrite_package(data, replaced)]
     del data
+    made_backup = replace_verified(
+        path,
+        state,
+        new_data,
+        lambda temp: _verify(temp, path, package, replaced, edits_by_part, info.date1904),
+        backup=backup,
+    )
+    return UpdateResult(written=True, backup=made_backup, highlighted_sheets=tuple(highlighted))
+
+
+def replace_verified(
+    path: Path,
+    state: FileState,
+    new_data: list[bytes],
+    verify: Callable[[Path], None],
+    *,
+    backup: bool,
+) -> Path | None:
+    """Put the bytes in ``new_data`` (a one-item list, emptied once written so that they can be
+    freed before the verification) in place of the workbook at ``path``, whatever its format:
+    write them to a temp file beside it, ``verify`` that temp (raising to refuse), check the
+    original has not changed since ``state``, back it up (when ``backup``), replace it
+    atomically. On any failure the original stays as it was and no temp file remains.
+    Returns the backup."""
     folder = path.parent if str(path.parent) else Path(".")
     check_folder_writable(folder)
     check_file_writable(path)
@@ -487,7 +513,7 @@ def apply_update(
             f"le fichier temporaire {left.name}, laissé par une mise à jour interrompue, n'a "
             "pas pu être supprimé : supprimez-le vous-même.",
             SuiviWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     try:
         fd, temp_name = tempfile.mkstemp(
@@ -504,12 +530,11 @@ def apply_update(
     replaced_ok = False
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(new_data)
+            out.write(new_data.pop())
             out.flush()
             os.fsync(out.fileno())
-        del new_data
         shutil.copymode(path, temp)
-        _verify(temp, path, package, replaced, edits_by_part, info.date1904)
+        verify(temp)
         check_unchanged(path, state)
         if backup:
             made_backup = backup_path(path)
@@ -528,4 +553,4 @@ def apply_update(
             temp.unlink(missing_ok=True)
             if made_backup is not None:
                 made_backup.unlink(missing_ok=True)
-    return UpdateResult(written=True, backup=made_backup, highlighted_sheets=tuple(highlighted))
+    return made_backup
