@@ -66,12 +66,12 @@ def test_quick_run_prints_every_row_of_the_table(tmp_path: Path) -> None:
         ("suivi update (sans numéros)", "1 000"),
         ("suivi summary", "1 000"),
         ("suivi relances", "1 000"),
-        ("suivi --help", "–"),
-        ("suivi-check (20 lignes)", "–"),
         ("suivi-check (.ods)", "100"),
         ("suivi-check (.ods)", "1 000"),
         ("suivi update (.ods)", "100"),
         ("suivi update (.ods)", "1 000"),
+        ("suivi --help", "–"),
+        ("suivi-check (20 lignes)", "–"),
     ]
     assert "Traceback" not in result.stderr
 

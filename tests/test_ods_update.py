@@ -184,3 +184,30 @@ def test_highlight_refreshed_in_place_not_duplicated() -> None:
     newer, _ = patch_content(new, UpdatePlan(None, (), (wider,), ()))
     assert newer is not None
     assert newer.count(b"<calcext:conditional-format ") == 1 and b"&lt;=10" in newer
+
+
+def test_formula_cells_are_never_written(tmp_path: Path) -> None:
+    from suivi_xlsx.ods.write import formula_cells
+
+    year = b'<table:table-cell table:formula="of:=YEAR([.B3])"/>'
+
+    def with_formula(name: str, data: bytes) -> bytes:
+        if name != "content.xml":
+            return data
+        # The second entry's empty Année cell (A3) becomes a formula with no cached value.
+        marker = b"<table:table-row><table:table-cell/>"
+        at = data.find(marker, data.find(b"MARTIN") - 400)
+        return data[:at] + b"<table:table-row>" + year + data[at + len(marker) :]
+
+    rows = [
+        HEADER,
+        _row(year=2025, date=dt.date(2025, 3, 5), issuer="A", order_number="25.1601.001"),
+        _row(date=dt.date(2025, 4, 2), issuer="MARTIN Paul", origin="FS", subject="x"),
+    ]
+    book = make_ods(tmp_path / "registre.ods", {"Registre": rows}, change=with_formula)
+    assert formula_cells(book, ["Registre"]) == {"Registre": frozenset({(3, 0)})}
+    code, out = _update(book)
+    assert code == 0, out
+    assert "'Registre'!A3 : 2025" not in out
+    with zipfile.ZipFile(book) as package:
+        assert year in package.read("content.xml")
