@@ -23,7 +23,8 @@ from suivi_xlsx.cli import group
 from suivi_xlsx.domain.model import Column
 from suivi_xlsx.errors import DamagedFileError, UnreadableFileError
 from suivi_xlsx.outputs.render import safe_text
-from suivi_xlsx.reading.reader import check_file, load_register
+from suivi_xlsx.reading.filecheck import check_file
+from suivi_xlsx.reading.reader import load_register
 from suivi_xlsx.xlsx import guard
 
 from .workbooks import entry, make_register

@@ -22,7 +22,8 @@ from suivi_xlsx.domain.model import (
 from suivi_xlsx.domain.numbering import OrderNumber
 from suivi_xlsx.errors import NoRegisterError, SuiviError
 from suivi_xlsx.reading.columns import missing_columns
-from suivi_xlsx.reading.reader import _read_sheet, load_register
+from suivi_xlsx.reading.entries import read_sheet
+from suivi_xlsx.reading.reader import load_register
 from tests.workbooks import entry, make_register, make_workbook, register_rows
 
 D = dt.date
@@ -273,7 +274,7 @@ class _UnpaddedSheet:
 
 
 def test_row_numbers_when_calamine_does_not_pad() -> None:
-    sheet, _ = _read_sheet("R", _UnpaddedSheet())  # type: ignore[arg-type]
+    sheet, _ = read_sheet("R", _UnpaddedSheet())  # type: ignore[arg-type]
     assert sheet is not None
     assert (sheet.header_row, [e.row for e in sheet.entries], sheet.last_row) == (5, [6, 7], 7)
     assert sheet.columns[Column.DATE] == 3

@@ -313,7 +313,7 @@ def soon_option(help_text: str) -> Callable[[F], F]:
 def register_paths(names: tuple[str, ...]) -> list[Path]:
     """The registers named on the command line, each checked before any is read (click.Path
     would answer in English), duplicates dropped."""
-    from suivi_xlsx.reading.reader import check_file
+    from suivi_xlsx.reading.filecheck import check_file
 
     paths: list[Path] = []
     seen: set[Path] = set()

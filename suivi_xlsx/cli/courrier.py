@@ -92,7 +92,8 @@ def _template_path(modele: str | None) -> Path | None:
 
 
 def _load(fichier: str, sheet: str | None) -> tuple[Path, Register]:
-    from suivi_xlsx.reading.reader import check_file, load_register
+    from suivi_xlsx.reading.filecheck import check_file
+    from suivi_xlsx.reading.reader import load_register
 
     path = Path(fichier)
     check_file(path)

@@ -164,7 +164,7 @@ def update(
         plan_update,
     )
     from suivi_xlsx.formats import Format
-    from suivi_xlsx.reading.reader import check_file
+    from suivi_xlsx.reading.filecheck import check_file
 
     path = Path(fichier)
     fmt = check_file(path)
