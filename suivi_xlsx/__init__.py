@@ -26,7 +26,7 @@ _EXPORTS: dict[str, str] = {
     "CheckOptions": "suivi_xlsx.domain.rules",
     "plan_update": "suivi_xlsx.domain.update",
     "UpdatePlan": "suivi_xlsx.domain.update",
-    "apply_update": "suivi_xlsx.xlsx.write",
+    "apply_update": "suivi_xlsx.writeback",
     "yearly_stats": "suivi_xlsx.outputs.summary.stats",
     "to_frames": "suivi_xlsx.outputs.summary.stats",
     "Deadlines": "suivi_xlsx.domain.deadlines",
@@ -56,6 +56,43 @@ _EXPORTS: dict[str, str] = {
     "find_entry": "suivi_xlsx.outputs.letters.content",
     "build_letter": "suivi_xlsx.outputs.letters.content",
     "render_letter": "suivi_xlsx.outputs.letters.docx",
+    # The rest of what the command line uses: cli/ imports nothing of ours but this module
+    # (tests/test_layering.py), so every step of a command is a public, documented call.
+    "Letter": "suivi_xlsx.outputs.letters.content",
+    "LetterKind": "suivi_xlsx.outputs.letters.content",
+    "MissingSettingsError": "suivi_xlsx.outputs.letters.docx",
+    "NoRegisterError": "suivi_xlsx.errors",
+    "RefusedError": "suivi_xlsx.errors",
+    "Share": "suivi_xlsx.outputs.summary.stats",
+    "SuiviWarning": "suivi_xlsx.errors",
+    "YearlyStats": "suivi_xlsx.outputs.summary.stats",
+    "ack_delay_text": "suivi_xlsx.outputs.summary.texts",
+    "answer_delay_text": "suivi_xlsx.outputs.summary.texts",
+    "cell_of": "suivi_xlsx.outputs.letters.content",
+    "check_file": "suivi_xlsx.reading.filecheck",
+    "check_template": "suivi_xlsx.outputs.letters.docx",
+    "describe_highlights": "suivi_xlsx.domain.update",
+    "describe_plan": "suivi_xlsx.domain.update",
+    "existing_letter": "suivi_xlsx.outputs.letters.docx",
+    "existing_output": "suivi_xlsx.outputs.files",
+    "formula_cells": "suivi_xlsx.writeback",
+    "fr_count": "suivi_xlsx.domain.findings",
+    "fr_long_date": "suivi_xlsx.outputs.letters.content",
+    "highlight_counts": "suivi_xlsx.domain.update",
+    "is_valid_agency": "suivi_xlsx.domain.numbering",
+    "redress_given": "suivi_xlsx.domain.vocabulary",
+    "release_freed_memory": "suivi_xlsx.runtime.heap",
+    "render_text": "suivi_xlsx.outputs.render",
+    "report_to_dict": "suivi_xlsx.outputs.render",
+    "safe_text": "suivi_xlsx.outputs.render",
+    "text_lines": "suivi_xlsx.outputs.followup.compute",
+    "to_acknowledge": "suivi_xlsx.outputs.letters.content",
+    "undated_text": "suivi_xlsx.outputs.summary.texts",
+    "within": "suivi_xlsx.outputs.summary.texts",
+    "writable_format": "suivi_xlsx.writeback",
+    "write_calendar": "suivi_xlsx.outputs.followup.files",
+    "write_document": "suivi_xlsx.outputs.letters.docx",
+    "write_workbook": "suivi_xlsx.outputs.followup.files",
 }
 
 __all__ = [
@@ -67,32 +104,67 @@ __all__ = [
     "Decision",
     "Entry",
     "Finding",
+    "Letter",
+    "LetterKind",
+    "MissingSettingsError",
+    "NoRegisterError",
     "OrderNumber",
     "Origin",
+    "RefusedError",
     "Register",
     "RegisterSheet",
     "Report",
     "Settings",
     "Severity",
+    "Share",
     "Step",
     "StepState",
     "SuiviError",
+    "SuiviWarning",
     "UpdatePlan",
+    "YearlyStats",
+    "ack_delay_text",
+    "answer_delay_text",
     "apply_update",
     "build_letter",
+    "cell_of",
+    "check_file",
     "check_register",
+    "check_template",
     "complaint_due_date",
     "complaint_steps",
+    "describe_highlights",
+    "describe_plan",
+    "existing_letter",
+    "existing_output",
     "find_entry",
     "follow_up",
+    "formula_cells",
+    "fr_count",
+    "fr_long_date",
+    "highlight_counts",
     "init_register",
     "is_open_at",
     "is_overdue",
+    "is_valid_agency",
     "load_register",
     "plan_update",
+    "redress_given",
+    "release_freed_memory",
     "render_letter",
+    "render_text",
+    "report_to_dict",
+    "safe_text",
+    "text_lines",
+    "to_acknowledge",
     "to_frames",
+    "undated_text",
+    "within",
+    "writable_format",
+    "write_calendar",
+    "write_document",
     "write_summary",
+    "write_workbook",
     "yearly_stats",
 ]
 
@@ -112,7 +184,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from suivi_xlsx.domain.deadlines import Deadlines
-    from suivi_xlsx.domain.findings import CODES, Finding, Report, Severity
+    from suivi_xlsx.domain.findings import CODES, Finding, Report, Severity, fr_count
     from suivi_xlsx.domain.model import (
         Calendar,
         Column,
@@ -123,7 +195,7 @@ if TYPE_CHECKING:
         RegisterSheet,
         Settings,
     )
-    from suivi_xlsx.domain.numbering import OrderNumber
+    from suivi_xlsx.domain.numbering import OrderNumber, is_valid_agency
     from suivi_xlsx.domain.procedure import (
         Step,
         StepState,
@@ -133,13 +205,45 @@ if TYPE_CHECKING:
         is_overdue,
     )
     from suivi_xlsx.domain.rules import CheckOptions, check_register
-    from suivi_xlsx.domain.update import UpdatePlan, plan_update
-    from suivi_xlsx.errors import SuiviError
-    from suivi_xlsx.outputs.followup.compute import follow_up
-    from suivi_xlsx.outputs.letters.content import build_letter, find_entry
-    from suivi_xlsx.outputs.letters.docx import render_letter
-    from suivi_xlsx.outputs.summary.stats import to_frames, yearly_stats
+    from suivi_xlsx.domain.update import (
+        UpdatePlan,
+        describe_highlights,
+        describe_plan,
+        highlight_counts,
+        plan_update,
+    )
+    from suivi_xlsx.domain.vocabulary import redress_given
+    from suivi_xlsx.errors import NoRegisterError, RefusedError, SuiviError, SuiviWarning
+    from suivi_xlsx.outputs.files import existing_output
+    from suivi_xlsx.outputs.followup.compute import follow_up, text_lines
+    from suivi_xlsx.outputs.followup.files import write_calendar, write_workbook
+    from suivi_xlsx.outputs.letters.content import (
+        Letter,
+        LetterKind,
+        build_letter,
+        cell_of,
+        find_entry,
+        fr_long_date,
+        to_acknowledge,
+    )
+    from suivi_xlsx.outputs.letters.docx import (
+        MissingSettingsError,
+        check_template,
+        existing_letter,
+        render_letter,
+        write_document,
+    )
+    from suivi_xlsx.outputs.render import render_text, report_to_dict, safe_text
+    from suivi_xlsx.outputs.summary.stats import Share, YearlyStats, to_frames, yearly_stats
+    from suivi_xlsx.outputs.summary.texts import (
+        ack_delay_text,
+        answer_delay_text,
+        undated_text,
+        within,
+    )
     from suivi_xlsx.outputs.summary.workbook import write_summary
     from suivi_xlsx.outputs.template import init_register
+    from suivi_xlsx.reading.filecheck import check_file
     from suivi_xlsx.reading.reader import load_register
-    from suivi_xlsx.xlsx.write import apply_update
+    from suivi_xlsx.runtime.heap import release_freed_memory
+    from suivi_xlsx.writeback import apply_update, formula_cells, writable_format

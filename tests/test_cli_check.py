@@ -297,12 +297,12 @@ def test_codes_all_documented_in_readme() -> None:
 def test_unexpected_error_is_french_without_traceback(
     late_register: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import suivi_xlsx.domain.rules
+    import suivi_xlsx  # the CLI calls the public API
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(suivi_xlsx.domain.rules, "check_register", broken)
+    monkeypatch.setattr(suivi_xlsx, "check_register", broken)
     code, out, err = run_check(str(late_register))
     assert code == 2
     assert "erreur inattendue (RuntimeError : boom)" in err

@@ -182,7 +182,7 @@ def test_invalid_agence_is_refused(workbook: Path) -> None:
 def test_file_changed_during_the_run_is_refused(
     workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import suivi_xlsx.domain.update as planner
+    import suivi_xlsx as planner  # the CLI calls the public API
 
     real_plan = planner.plan_update
     changed = b""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import click
 
+from suivi_xlsx import CODES
 from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
@@ -19,7 +20,6 @@ from suivi_xlsx.cli.common import (
     soon_option,
     today_option,
 )
-from suivi_xlsx.domain.findings import CODES
 
 
 def _validate_ignore(
@@ -92,10 +92,14 @@ def check(
     # A program reading stdout gets one JSON object whatever happens.
     errors = json_errors(fichier) if output_format == "json" else contextlib.nullcontext()
     with errors:
-        from suivi_xlsx import load_register
-        from suivi_xlsx.domain.model import Calendar
-        from suivi_xlsx.domain.rules import CheckOptions, check_register
-        from suivi_xlsx.outputs.render import render_text, report_to_dict
+        from suivi_xlsx import (
+            Calendar,
+            CheckOptions,
+            check_register,
+            load_register,
+            render_text,
+            report_to_dict,
+        )
 
         register = load_register(fichier, sheet=sheet)
         options = CheckOptions(
@@ -118,7 +122,7 @@ def check(
 def json_errors(fichier: str) -> Iterator[None]:
     """Turn a failure into ``{"file": ..., "error": {"code": ..., "message": ...}}`` on
     stdout (the French message also goes to stderr, and the exit status is kept)."""
-    from suivi_xlsx.errors import SuiviError
+    from suivi_xlsx import SuiviError
 
     try:
         yield

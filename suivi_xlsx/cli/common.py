@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from suivi_xlsx.errors import RefusedError, SuiviError, SuiviWarning
+from suivi_xlsx import RefusedError, SuiviError, SuiviWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -161,7 +161,7 @@ def _french_warning(
 ) -> None:
     """Our notices as « Attention : … » on stderr; other warnings as Python shows them."""
     if issubclass(category, SuiviWarning):
-        from suivi_xlsx.outputs.render import safe_text
+        from suivi_xlsx import safe_text
 
         click.echo(f"Attention : {safe_text(str(message))}", err=True)
     else:
@@ -184,7 +184,7 @@ def disk_full_message(filename: object) -> str:
 
 def fail(message: str, exit_code: int) -> None:
     """Print a French message on stderr and stop with ``exit_code``."""
-    from suivi_xlsx.outputs.render import safe_text  # messages quote file, sheet and cell text
+    from suivi_xlsx import safe_text
 
     click.echo(f"Erreur : {safe_text(message)}", err=True)
     sys.exit(exit_code)
@@ -313,7 +313,7 @@ def soon_option(help_text: str) -> Callable[[F], F]:
 def register_paths(names: tuple[str, ...]) -> list[Path]:
     """The registers named on the command line, each checked before any is read (click.Path
     would answer in English), duplicates dropped."""
-    from suivi_xlsx.reading.filecheck import check_file
+    from suivi_xlsx import check_file
 
     paths: list[Path] = []
     seen: set[Path] = set()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from suivi_xlsx import RefusedError, SuiviError
 from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
@@ -24,11 +25,9 @@ from suivi_xlsx.cli.common import (
     sheet_option,
     today_option,
 )
-from suivi_xlsx.errors import RefusedError, SuiviError
 
 if TYPE_CHECKING:
-    from suivi_xlsx.domain.model import Register
-    from suivi_xlsx.outputs.letters.content import Letter, LetterKind
+    from suivi_xlsx import Letter, LetterKind, Register
 
 _TYPES = ("accuse-reception", "reponse")
 
@@ -82,7 +81,7 @@ def _output_path(output: str | None, letter: Letter, register: Path, template: P
 
 
 def _template_path(modele: str | None) -> Path | None:
-    from suivi_xlsx.outputs.letters.docx import check_template
+    from suivi_xlsx import check_template
 
     if modele is None:
         return None
@@ -92,8 +91,7 @@ def _template_path(modele: str | None) -> Path | None:
 
 
 def _load(fichier: str, sheet: str | None) -> tuple[Path, Register]:
-    from suivi_xlsx.reading.filecheck import check_file
-    from suivi_xlsx.reading.reader import load_register
+    from suivi_xlsx import check_file, load_register
 
     path = Path(fichier)
     check_file(path)
@@ -101,7 +99,7 @@ def _load(fichier: str, sheet: str | None) -> tuple[Path, Register]:
 
 
 def _recap(letter: Letter) -> str:
-    from suivi_xlsx.outputs.letters.content import LetterKind
+    from suivi_xlsx import LetterKind
 
     entry = letter.entry
     client = " ".join((entry.issuer or "").split())
@@ -114,9 +112,7 @@ def _recap(letter: Letter) -> str:
 
 def _reminder(letter: Letter) -> str | None:
     """What to record in the register once the letter is sent, if it is not there yet."""
-    from suivi_xlsx.domain.model import Column
-    from suivi_xlsx.domain.vocabulary import redress_given
-    from suivi_xlsx.outputs.letters.content import LetterKind, cell_of
+    from suivi_xlsx import Column, LetterKind, cell_of, redress_given
 
     entry = letter.entry
     if letter.kind is LetterKind.ACKNOWLEDGEMENT:
@@ -150,8 +146,7 @@ def _one_letter(
     today: dt.date,
     sheet: str | None,
 ) -> None:
-    from suivi_xlsx.outputs.letters.content import build_letter, find_entry
-    from suivi_xlsx.outputs.letters.docx import existing_letter, render_letter, write_document
+    from suivi_xlsx import build_letter, existing_letter, find_entry, render_letter, write_document
 
     path, register = _load(fichier, sheet)
     letter = build_letter(register, find_entry(register, numero), kind, today)
@@ -173,14 +168,16 @@ def _letters_to_send(
     today: dt.date,
     sheet: str | None,
 ) -> None:
-    from suivi_xlsx.domain.findings import fr_count
-    from suivi_xlsx.outputs.letters.content import (
+    from suivi_xlsx import (
         LetterKind,
+        MissingSettingsError,
         build_letter,
+        fr_count,
         fr_long_date,
+        render_letter,
         to_acknowledge,
+        write_document,
     )
-    from suivi_xlsx.outputs.letters.docx import MissingSettingsError, render_letter, write_document
 
     path, register = _load(fichier, sheet)
     target = Path(folder) if folder is not None else Path()
@@ -304,7 +301,7 @@ def courrier(
       suivi courrier registre.xlsx 26.1601.003 --type reponse -o reponse-dupont.docx
       suivi courrier registre.xlsx --a-envoyer --dossier courriers
     """
-    from suivi_xlsx.outputs.letters.content import LetterKind
+    from suivi_xlsx import LetterKind
 
     _check_arguments(numero, kind, to_send, output, dossier)
     template = _template_path(modele)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from suivi_xlsx import is_valid_agency
 from suivi_xlsx.cli.common import CONTEXT_SETTINGS, FrenchCommand, french_errors
-from suivi_xlsx.domain.numbering import is_valid_agency
 
 
 def _agency(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -57,7 +57,7 @@ def init(fichier: Path, agency: str, fmt: str | None) -> None:
       suivi init registre-2026.xlsx --agence 1601
       suivi init registre-2026.ods --agence 1601 --format ods
     """
-    from suivi_xlsx.outputs.template import init_register
+    from suivi_xlsx import init_register
 
     created = init_register(fichier, agency, fmt=fmt)
     click.echo(f"Registre créé : {created} (agence {agency}).")

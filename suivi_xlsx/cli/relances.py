@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from suivi_xlsx import SuiviError
 from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
@@ -24,7 +25,6 @@ from suivi_xlsx.cli.common import (
     sheet_option,
     today_option,
 )
-from suivi_xlsx.errors import SuiviError
 
 
 def _output(
@@ -113,15 +113,14 @@ def relances(
       suivi relances registre.xlsx --personne "Mme Martin" --jours 15
       suivi relances lyon.xlsx annecy.xlsx -o relances.xlsx --ics relances.ics
     """
-    from suivi_xlsx.outputs.followup.compute import follow_up, text_lines
-    from suivi_xlsx.reading.reader import load_register
+    from suivi_xlsx import follow_up, load_register, text_lines
 
     paths = register_paths(fichiers)
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
         raise SuiviError("le classeur et l'agenda doivent être deux fichiers différents.")
-    from suivi_xlsx.outputs.files import existing_output
+    from suivi_xlsx import existing_output
 
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
         if out is not None and out.exists() and not force:  # before reading: answer at once
@@ -133,7 +132,7 @@ def relances(
         sys.stdout.write("\n".join(text_lines(follow)) + "\n")
         sys.stdout.flush()
         return
-    from suivi_xlsx.outputs.followup.files import write_calendar, write_workbook
+    from suivi_xlsx import write_calendar, write_workbook
 
     lines = text_lines(follow)
     click.echo(lines[0])

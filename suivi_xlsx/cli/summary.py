@@ -25,7 +25,7 @@ from suivi_xlsx.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from suivi_xlsx.outputs.summary.stats import Share, YearlyStats
+    from suivi_xlsx import Share, YearlyStats
 
 
 def _percent(share: Share | None) -> str:
@@ -51,12 +51,7 @@ def _recap(stats: YearlyStats) -> list[str]:
             + ", ".join(f"{a.label} ({a.figures.entries.total})" for a in stats.agencies)
             + "."
         )
-    from suivi_xlsx.outputs.summary.texts import (
-        ack_delay_text,
-        answer_delay_text,
-        undated_text,
-        within,
-    )
+    from suivi_xlsx import ack_delay_text, answer_delay_text, undated_text, within
 
     if counts.fs:
         # The delays the registers' Paramètres set (« dans le délai » when they differ).
@@ -115,10 +110,7 @@ def summary(
       suivi summary lyon.xlsx annecy.xlsx --year 2025 -o bilan-reseau-2025.xlsx
       suivi summary registre.xlsx --year 2025 --today 2025-12-31 --force
     """
-    from suivi_xlsx.outputs.files import existing_output
-    from suivi_xlsx.outputs.summary.stats import yearly_stats
-    from suivi_xlsx.outputs.summary.workbook import write_summary
-    from suivi_xlsx.reading.reader import load_register
+    from suivi_xlsx import existing_output, load_register, write_summary, yearly_stats
 
     paths = register_paths(fichiers)
     out = output_path(

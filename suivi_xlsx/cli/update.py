@@ -24,20 +24,14 @@ from suivi_xlsx.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from suivi_xlsx.domain.model import Register
-    from suivi_xlsx.errors import UnreadableFileError
-    from suivi_xlsx.formats import Format
+    from suivi_xlsx import Register
 
 
 def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     """The register, with every register sheet so that new numbers continue after those used
     on any sheet, and the sheets to edit (``None``: all). ``--sheet`` is matched as the reader
     does (blanks and case aside)."""
-    from suivi_xlsx.domain.model import Register
-    from suivi_xlsx.errors import NoRegisterError
-    from suivi_xlsx.reading.reader import load_register
+    from suivi_xlsx import NoRegisterError, Register, load_register
 
     if sheet is None:
         return load_register(path), None
@@ -59,33 +53,6 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
         path=register.path, sheets=register.sheets + extra, settings=register.settings
     )
     return merged, [s.name for s in only.sheets]
-
-
-def _formula_cells(
-    path: Path, fmt: Format, sheets: list[str]
-) -> Mapping[str, frozenset[tuple[int, int]]]:
-    """The cells holding a formula, which the update never writes, read as the format says."""
-    from suivi_xlsx.formats import Format
-
-    if fmt is Format.ODS:
-        from suivi_xlsx.ods.write import formula_cells as ods_formula_cells
-
-        return ods_formula_cells(path, sheets)
-    from suivi_xlsx.xlsx.formulas import formula_cells
-
-    return formula_cells(path, sheets)
-
-
-def _xls_refused(path: Path) -> UnreadableFileError:
-    from suivi_xlsx.errors import UnreadableFileError
-
-    return UnreadableFileError(
-        f"le classeur « {path.name} » est au format Excel 97-2003 (.xls) : suivi update ne "
-        "complète que les classeurs .xlsx et .ods (les autres commandes lisent aussi le .xls). "
-        "Ouvrez-le dans Excel, Fichier > Enregistrer sous > Classeur Excel (.xlsx), puis "
-        "relancez la commande sur le fichier .xlsx. Le fichier n'a pas été modifié.",
-        path=path,
-    )
 
 
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
@@ -157,19 +124,17 @@ def update(
       suivi update registre.xlsx --sheet 2026 --no-backup
       suivi update registre.xlsx --convertir-dates --corriger-ecritures
     """
-    from suivi_xlsx.domain.update import (
+    from suivi_xlsx import (
         describe_highlights,
         describe_plan,
+        formula_cells,
         highlight_counts,
         plan_update,
+        writable_format,
     )
-    from suivi_xlsx.formats import Format
-    from suivi_xlsx.reading.filecheck import check_file
 
     path = Path(fichier)
-    fmt = check_file(path)
-    if fmt is Format.XLS:
-        raise _xls_refused(path)
+    writable_format(path)  # before reading: a .xls is refused at once, in French
     # Recorded before reading: a change on disk during the run makes the writer refuse.
     mtime_ns = path.stat().st_mtime_ns
     register, targets = _read(path, sheet)
@@ -181,7 +146,7 @@ def update(
         agency=agence,
         soon_days=soon,
         sheets=targets,
-        formulas=_formula_cells(path, fmt, edited),
+        formulas=formula_cells(path, edited),
         convert_dates=convert_dates,
         fix_spellings=fix_spellings,
     )
@@ -191,10 +156,10 @@ def update(
         report.append(describe_highlights(highlight_counts(register, plan, day)))
     report.append(summary)
     del register  # the entries (130 MB at 100,000 rows) are not needed to write the plan
-    from suivi_xlsx.runtime.heap import release_freed_memory
+    from suivi_xlsx import release_freed_memory
 
     release_freed_memory()  # so that the write's peak does not add up with the read's
-    from suivi_xlsx.outputs.render import safe_text
+    from suivi_xlsx import safe_text
 
     # Sheet names, cell text and paths are the user's: escaped, they cannot drive the terminal.
     printed = safe_text("\n".join(report))
@@ -203,10 +168,7 @@ def update(
         click.echo("Simulation (--dry-run) : rien n'a été écrit.")
         return
 
-    if fmt is Format.ODS:
-        from suivi_xlsx.ods.write import apply_update
-    else:
-        from suivi_xlsx.xlsx.write import apply_update
+    from suivi_xlsx import apply_update
 
     result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
     # Printed once written: a refusal shows only its reason, not changes that did not happen.
