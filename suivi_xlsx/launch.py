@@ -13,7 +13,9 @@ import sys
 def main() -> None:
     """``suivi``."""
     from suivi_xlsx.reading.parsing import start_prefetch
+    from suivi_xlsx.runtime.stderr import silence_native_stderr
 
+    silence_native_stderr()  # before the parse starts: a Rust panic line must not show
     start_prefetch(sys.argv[1:])
     from suivi_xlsx.cli import main as run
 
@@ -23,7 +25,9 @@ def main() -> None:
 def check_main() -> None:
     """``suivi-check``."""
     from suivi_xlsx.reading.parsing import start_prefetch
+    from suivi_xlsx.runtime.stderr import silence_native_stderr
 
+    silence_native_stderr()
     start_prefetch(sys.argv[1:])
     from suivi_xlsx.cli import check_main as run
 

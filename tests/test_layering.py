@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "writeback": {"domain", "errors", "runtime", "formats", "reading", "xlsx", "ods"},
     "outputs": {"domain", "errors", "runtime", "ods"},  # ods.build writes new .ods files
     "cli": {"api"},
-    "launch": {"cli", "reading"},
+    "launch": {"cli", "reading", "runtime"},
     "api": {
         "domain",
         "errors",

@@ -28,9 +28,7 @@ from suivi_xlsx.domain.model import (
     Settings,
 )
 from suivi_xlsx.errors import NoRegisterError, UnreadableFileError
-from suivi_xlsx.formats import (
-    sniff,
-)
+from suivi_xlsx.formats import Format, sniff
 from suivi_xlsx.reading.columns import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
@@ -196,9 +194,39 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     except BaseException as error:  # a Rust panic is a BaseException
         if not is_reader_failure(error):
             raise
-        raise calamine_error(file, error) from None
+        failure = error
     finally:
         parser.close()
+    # One absurd number in a date cell (-1e12) makes calamine panic on the whole sheet: read
+    # a copy where such numbers are text, so that only their own cells are unreadable.
+    copy = _absurd_numbers_as_text(file)
+    if copy is None:
+        raise calamine_error(file, failure) from None
+    parser = SheetParser(_open(file, copy), to_read)
+    try:
+        with gc_paused():
+            return _read_workbook(file, names, target, settings_name, to_read, parser)
+    except BaseException as error:
+        if not is_reader_failure(error) and not isinstance(error, CalamineError):
+            raise
+        raise calamine_error(file, failure) from None
+    finally:
+        parser.close()
+
+
+def _absurd_numbers_as_text(file: Path) -> bytes | None:
+    """``guard.absurd_numbers_as_text`` for an OOXML workbook; ``None`` for other formats or
+    when the copy cannot be made (the first failure is then reported)."""
+    if not is_zip(file) or sniff(file) is not Format.XLSX:
+        return None
+    from suivi_xlsx.xlsx.guard import absurd_numbers_as_text
+
+    try:
+        return absurd_numbers_as_text(file)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception:
+        return None
 
 
 def _open_checked(file: Path) -> CalamineWorkbook:

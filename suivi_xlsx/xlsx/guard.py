@@ -535,3 +535,52 @@ def trimmed_package(path: Path, parts: tuple[str, ...]) -> tuple[bytes, list[str
             names = {}
     copy = rewrite_package(path.read_bytes(), {t.part: t.data for t in trims})
     return copy, [far_cells_notice(names.get(t.part, t.part), t) for t in trims]
+
+
+# A number cell without a formula: its value outside Excel's dates (serial 0 to 2,958,465, the
+# 31/12/9999) makes python-calamine's date conversion panic when the cell has a date format.
+_NUMBER_CELL_RE = re.compile(
+    rb"<c\b(?P<attrs>(?:[^>\"'/]|\"[^\"]*\"|'[^']*')*)>\s*<v>(?P<value>[-+0-9.eE]+)</v>\s*</c>"
+)
+_TYPE_ATTR_RE = re.compile(rb"\st\s*=\s*[\"'](?P<type>\w*)[\"']")
+_LAST_EXCEL_SERIAL = 2_958_465
+
+
+def _absurd_as_text(match: re.Match[bytes]) -> bytes:
+    attrs, raw = match.group("attrs"), match.group("value")
+    kind = _TYPE_ATTR_RE.search(attrs)
+    if kind is not None and kind.group("type") not in (b"", b"n"):
+        return match.group(0)
+    try:
+        value = float(raw)
+    except ValueError:
+        return match.group(0)
+    if 0 <= value <= _LAST_EXCEL_SERIAL:
+        return match.group(0)
+    text = str(int(value)) if value.is_integer() and abs(value) < 1e17 else raw.decode("ascii")
+    attrs = _TYPE_ATTR_RE.sub(b"", attrs)
+    return b'<c%s t="inlineStr"><is><t>%s</t></is></c>' % (attrs, text.encode("ascii"))
+
+
+def absurd_numbers_as_text(path: Path) -> bytes | None:
+    """A copy of the package in which every number cell outside Excel's dates holds its value
+    as text, so that a date-formatted cell holding one (a typo such as -1e12, « ##### » in
+    Excel) reads as an unreadable date on its own cell instead of failing the whole sheet;
+    ``None`` when no sheet holds such a number. Only used once a read has failed."""
+    import zipfile
+
+    from suivi_xlsx.xlsx.package import read_workbook_info
+    from suivi_xlsx.xlsx.zipcopy import rewrite_package
+
+    replacements: dict[str, bytes] = {}
+    with zipfile.ZipFile(path) as package:
+        for sheet in read_workbook_info(package).sheets:
+            if not sheet.is_worksheet or sheet.part not in package.NameToInfo:
+                continue
+            data = package.read(sheet.part)
+            fixed = _NUMBER_CELL_RE.sub(_absurd_as_text, data)
+            if fixed != data:
+                replacements[sheet.part] = fixed
+    if not replacements:
+        return None
+    return rewrite_package(path.read_bytes(), replacements)

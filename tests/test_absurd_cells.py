@@ -1,0 +1,91 @@
+"""One bad cell never hides the register: a date cell holding an absurd number (-1e12, a typo
+shown « ##### » in Excel) makes python-calamine panic on the whole sheet; the reader then reads
+a copy where such numbers are text, so that every other row is checked and the bad cell is a
+finding on its own cell. And the panic's own line never reaches the console.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from suivi_xlsx.cli import group
+from suivi_xlsx.reading.reader import load_register
+
+from .workbooks import entry, make_register
+
+D = dt.date
+
+
+@pytest.fixture
+def absurd(tmp_path: Path) -> Path:
+    from openpyxl import load_workbook
+
+    path = make_register(
+        tmp_path / "registre.xlsx",
+        [
+            entry(D(2025, 3, 5), number="25.1601.001"),
+            entry(D(2025, 3, 6), number="25.1601.002"),
+            entry(D(2025, 3, 7)),
+        ],
+    )
+    book = load_workbook(path)
+    cell = book.active["B3"]  # type: ignore[index]
+    cell.value = -1e12
+    cell.number_format = "dd/mm/yyyy"
+    book.save(path)
+    return path
+
+
+def test_the_rest_of_the_register_is_checked(absurd: Path) -> None:
+    register = load_register(absurd)
+    assert [e.row for e in register.entries] == [2, 3, 4]
+    result = CliRunner().invoke(group, ["check", str(absurd), "--format", "json"])
+    findings = json.loads(result.stdout)["findings"]
+    bad = [f for f in findings if f["cell"] == "B3"]
+    assert [(f["code"], f["severity"]) for f in bad] == [("date-invalide", "erreur")]
+    assert "-1000000000000" in bad[0]["message"]
+    assert any(f["code"] == "numero-manquant" and f["cell"] == "D4" for f in findings)
+
+
+def test_update_leaves_the_bad_cell_and_completes_the_rest(absurd: Path) -> None:
+    before = load_register(absurd)
+    assert before.entries[2].order_text is None
+    result = CliRunner().invoke(group, ["update", str(absurd), "--no-backup"])
+    assert result.exit_code == 0, result.output
+    assert "Registre!B3 : « -1000000000000 » (date illisible)" in result.output
+    after = load_register(absurd)
+    assert after.entries[2].order_text == "25.1601.003"
+    assert after.entries[1].invalid  # still the typed number: never overwritten
+
+
+def _console(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real console script (``launch.main``), in a process of its own."""
+    code = "import sys; from suivi_xlsx.launch import main; sys.argv[0] = 'suivi'; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_no_panic_line_reaches_the_console_and_our_messages_still_do(absurd: Path) -> None:
+    checked = _console("check", str(absurd))
+    assert checked.returncode == 1
+    assert "panicked" not in checked.stderr and "RUST_BACKTRACE" not in checked.stderr
+    assert "date-invalide" in checked.stdout
+    # a French message printed on stderr after the parse still appears
+    refused = _console(
+        "summary", str(absurd), "--annee", "2030", "-o", str(absurd.with_name("b.xlsx"))
+    )
+    assert refused.returncode != 0
+    assert "panicked" not in refused.stderr
+    assert "2030" in refused.stderr and "Erreur" in refused.stderr
