@@ -89,3 +89,47 @@ def test_no_panic_line_reaches_the_console_and_our_messages_still_do(absurd: Pat
     assert refused.returncode != 0
     assert "panicked" not in refused.stderr
     assert "2030" in refused.stderr and "Erreur" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("part", "kind"),
+    [
+        ("word/document.xml", "un document Word"),
+        ("ppt/presentation.xml", "une présentation PowerPoint"),
+    ],
+)
+@pytest.mark.parametrize("name", ["registre.xlsx", "registre.docx"])
+def test_an_office_document_is_named_for_what_it_is(
+    tmp_path: Path, part: str, kind: str, name: str
+) -> None:
+    import zipfile
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr(part, "<document/>")
+    result = CliRunner().invoke(group, ["check", str(path)])
+    assert result.exit_code == 2
+    assert f"est {kind}, pas un classeur" in result.stderr
+    assert "réparer" not in result.stderr
+
+
+def test_a_pdf_is_named_for_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "registre.pdf"
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    result = CliRunner().invoke(group, ["check", str(path)])
+    assert (result.exit_code, "est un document PDF, pas un classeur" in result.stderr) == (2, True)
+
+
+def test_summary_says_the_registers_problem_before_the_existing_output(tmp_path: Path) -> None:
+    """A bad register given to summary: its problem first, not that the bilan exists."""
+    import zipfile
+
+    path = tmp_path / "registre.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("word/document.xml", "<document/>")
+    out = tmp_path / "bilan.xlsx"
+    out.write_bytes(b"old")
+    result = CliRunner().invoke(group, ["summary", str(path), "--year", "2025", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "document Word" in result.stderr and "existe déjà" not in result.stderr

@@ -114,7 +114,11 @@ def check_file(path: Path) -> Format:
         from suivi_xlsx.xlsx.guard import inspect_package
 
         inspect_package(path)
+        if fmt is Format.XLSX:
+            _refuse_other_documents(path)
         return fmt
+    if head.startswith(b"%PDF"):
+        raise _not_a_workbook(path, "un document PDF")
     if suffix in (".csv", ".txt", ".tsv") or _looks_like_text(head):
         raise unreadable_file(
             path,
@@ -126,6 +130,39 @@ def check_file(path: Path) -> Format:
         f"le fichier « {path.name} » n'est pas un classeur Excel .xlsx : ouvrez-le dans Excel "
         f"puis {_SAVE_AS_XLSX}.",
     )
+
+
+#: The part that tells which Office document a package is, when it is not a workbook.
+_OTHER_DOCUMENTS = {
+    "word/document.xml": "un document Word",
+    "ppt/presentation.xml": "une présentation PowerPoint",
+    "visio/document.xml": "un dessin Visio",
+}
+
+
+def _not_a_workbook(path: Path, kind: str) -> UnreadableFileError:
+    return unreadable_file(
+        path,
+        f"le fichier « {path.name} » est {kind}, pas un classeur : indiquez le registre "
+        "lui-même (le classeur .xlsx, .ods ou .xls où vous le tenez).",
+    )
+
+
+def _refuse_other_documents(path: Path) -> None:
+    """A Word document or a presentation given for a register (renamed .xlsx, or chosen by
+    mistake): say what it is, instead of suggesting Excel repair it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = {name.lower() for name in package.namelist()}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the reader names the damage
+    if "xl/workbook.xml" in names:
+        return
+    for part, kind in _OTHER_DOCUMENTS.items():
+        if part in names:
+            raise _not_a_workbook(path, kind)
 
 
 def _looks_like_text(head: bytes) -> bool:
