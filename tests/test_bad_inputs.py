@@ -128,10 +128,11 @@ def test_damaged_ods_renamed_xlsx(tmp_path: Path) -> None:
 
 
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
-    path = tmp_path / "lettre.xlsx"
-    with zipfile.ZipFile(path, "w") as docx:
-        docx.writestr("[Content_Types].xml", "<Types/>")
-        docx.writestr("word/document.xml", "<w:document/>")
+    """A zip of some other kind (a Word document is named as such: test_absurd_cells)."""
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("photos/liste.xml", "<liste/>")
     message = _refused(path)
     assert "n'a pas pu être lu comme un classeur Excel" in message and SAVE_AS in message
 
