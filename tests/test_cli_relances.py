@@ -85,27 +85,26 @@ def test_lists_each_persons_steps(register: Path) -> None:
     code, out, err = run(str(register), "--today", TODAY)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "Relances au 25/11/2026 : 9 étapes, dont 3 en retard, pour 3 personnes."
+    assert lines[0] == "Relances au 25/11/2026 : 8 étapes, dont 2 en retard, pour 3 personnes."
     headings = [line for line in lines if line and not line.startswith(" ")][1:]
     assert headings == [
         "LEROY, Julien; accueil (2 étapes)",
-        "Mme Martin (6 étapes, dont 2 en retard)",
+        "Mme Martin (5 étapes, dont 1 en retard)",
         "Sans responsable (1 étape, dont 1 en retard)",
     ]
-    martin = lines[lines.index(headings[1]) + 1 :][:6]
+    martin = lines[lines.index(headings[1]) + 1 :][:5]
     assert martin[0].split()[0] == "26.1601.001"
     assert "Accuser réception" in martin[0]
     assert "15/11/2026" in martin[0] and "en retard de 10 jours" in martin[0]
     assert martin[0].endswith("'2026'!L2")
     # Late first, then by date.
-    assert [line.split()[0][-3:] for line in martin] == ["001", "003", "003", "001", "001", "001"]
+    assert [line.split()[0][-3:] for line in martin] == ["001", "003", "001", "001", "001"]
     assert not any("26.1601.004" in line for line in lines)  # closed
-    # Answered but open: no acknowledgement or answer step; news 30 days after the answer
-    # (20/10 → 19/11, late), closing by the due date.
+    # Answered but open: « Clôturer » by the due date, never « Donner des nouvelles » (the
+    # client has the answer; the check reports no client-sans-nouvelles either).
     answered = [line for line in lines if "26.1601.003" in line]
-    assert len(answered) == 2
-    assert "Donner des nouvelles" in answered[0] and "19/11/2026" in answered[0]
-    assert "Clôturer" in answered[1] and "01/12/2026" in answered[1]
+    assert len(answered) == 1
+    assert "Clôturer" in answered[0] and "01/12/2026" in answered[0]
     # « Donner des nouvelles »: the setting is there; after the acknowledgement of 12/11.
     news = next(line for line in lines if "26.1601.002" in line and "nouvelles" in line)
     assert "12/12/2026" in news
@@ -120,7 +119,7 @@ def test_filters(register: Path) -> None:
     code, out, _ = run(str(register), "--today", TODAY, "--jours", "7")
     assert code == 0
     # Late ones and those due by 02/12: closing of 26.1601.003 (01/12).
-    assert "4 étapes, dont 3 en retard, pour 2 personnes" in out.splitlines()[0]
+    assert "3 étapes, dont 2 en retard, pour 2 personnes" in out.splitlines()[0]
     code, out, _ = run(str(register), "--today", TODAY, "--personne", "Sans responsable")
     assert "26.1601.005" in out and "26.1601.001" not in out
     code, out, _ = run(str(register), "--today", TODAY, "--personne", "Durand")
@@ -141,8 +140,8 @@ def test_several_registers(register: Path, tmp_path: Path) -> None:
     assert "agence 7401" in line
     assert any("26.1601.001" in x and "agence 1601" in x for x in out.splitlines())
     # Mme MARTIN of Annecy and Mme Martin of Lyon: one person.
-    # (Annecy has no Paramètres sheet: no « donner des nouvelles » there.)
-    assert "Mme Martin (8 étapes, dont 2 en retard)" in out.splitlines()
+    # (Annecy has no Paramètres sheet: « donner des nouvelles » every 30 days, as the check.)
+    assert "Mme Martin (8 étapes, dont 1 en retard)" in out.splitlines()
 
 
 def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -> None:
@@ -167,7 +166,7 @@ def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -
         "Sans responsable",
     ]
     assert overview["A6"].hyperlink.location == "'Mme Martin'!A1"
-    assert [overview.cell(6, c).value for c in range(2, 6)] == [6, 2, 1, 3]
+    assert [overview.cell(6, c).value for c in range(2, 6)] == [5, 1, 1, 3]
     assert overview["B8"].value == "=SUM(B5:B7)"
     sheet = book["Mme Martin"]
     assert sheet["A1"].value == "Relances de Mme Martin au 25/11/2026"
@@ -190,7 +189,7 @@ def test_workbook_sheets_links_and_print_setup(register: Path, tmp_path: Path) -
     link = sheet["G5"].hyperlink
     assert link.location == "'2026'!L2"
     assert link.target.replace("\\", "/").endswith(register.name)
-    assert sheet.max_row == 10
+    assert sheet.max_row == 9
     # Printable: A4 landscape, one page wide, header row on every page, title with the date.
     assert sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == "9"
@@ -215,7 +214,7 @@ def test_calendar(register: Path, tmp_path: Path) -> None:
     assert str(calendar["version"]) == "2.0"
     assert "suivi-xlsx" in str(calendar["prodid"])
     events = calendar.walk("VEVENT")
-    assert len(events) == 9
+    assert len(events) == 8
     by_summary = {str(event["summary"]): event for event in events}
     ack = by_summary["[26.1601.001] Accuser réception — DUPONT Marie"]
     assert ack.decoded("dtstart") == D(2026, 11, 15)  # all day: a date, not a date-time
@@ -234,7 +233,7 @@ def test_calendar(register: Path, tmp_path: Path) -> None:
     assert b"CATEGORIES:LEROY\\, Julien\\; accueil" in raw
     # Stable UIDs: a second run (another day, another reminder delay) gives the same ones.
     uids = {str(event["summary"]): str(event["uid"]) for event in events}
-    assert len(set(uids.values())) == 9
+    assert len(set(uids.values())) == 8
     code, _, _ = run(
         str(register), "--today", "2026-11-26", "--ics", str(out), "--force", "--rappel", "5"
     )

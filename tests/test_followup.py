@@ -155,11 +155,37 @@ def test_a_sheet_without_acknowledgement_columns_asks_only_for_the_answer() -> N
     assert steps(item) == [(Action.ANSWER, D(2027, 1, 20))]
 
 
-def test_giving_news_needs_the_setting() -> None:
+def test_giving_news_counts_from_the_last_dated_step() -> None:
     item = make_entry(2, D(2026, 10, 1), acknowledged_on=D(2026, 10, 5))
-    assert [a for a, _ in steps(item)] == [Action.ANSWER]
     # Last dated step: the acknowledgement, 05/10 + 30 days.
     assert (Action.INFORM, D(2026, 11, 4)) in steps(item, inform_days=30)
+
+
+def test_giving_news_follows_the_check_with_its_default() -> None:
+    """Without a Paramètres sheet, the check's client-sans-nouvelles (30 days) and the late
+    « Donner des nouvelles » are the same entries; an answered complaint, not closed, only
+    has « Clôturer » left."""
+    from suivi_xlsx.domain.rules import CheckOptions, check_register
+
+    register = make_register_of(
+        make_entry(2, D(2026, 10, 1), number="26.1601.001", acknowledged_on=D(2026, 10, 5)),
+        make_entry(3, D(2026, 11, 10), number="26.1601.002", acknowledged_on=D(2026, 11, 12)),
+        make_entry(
+            4,
+            D(2026, 9, 1),
+            number="26.1601.003",
+            acknowledged_on=D(2026, 9, 3),
+            answered_on=D(2026, 9, 20),
+            due_on=D(2026, 11, 1),
+        ),
+    )
+    report = check_register(register, CheckOptions(today=TODAY))
+    unheard = {f.row for f in report.findings if f.code == "client-sans-nouvelles"}
+    follow = follow_up([register], TODAY)
+    late_news = {r.entry.row for r in follow.reminders if r.action is Action.INFORM and r.late}
+    assert unheard == late_news == {2}
+    answered = [r.action for r in follow.reminders if r.entry.row == 4]
+    assert answered == [Action.CLOSE]
 
 
 def test_giving_news_counts_from_the_last_date_written_in_suivi() -> None:
@@ -254,7 +280,7 @@ def test_late_steps_first_then_by_date(follow: FollowUp) -> None:
     assert martin.reminders[0].when == "en retard de 10 jours"
     assert martin.late == 1
     assert follow.late == 1
-    assert follow.count == len(follow.reminders) == 9
+    assert follow.count == len(follow.reminders) == 13
 
 
 def test_filter_one_person_by_any_spelling(follow: FollowUp) -> None:
@@ -290,7 +316,7 @@ def test_several_registers_say_their_agency() -> None:
     follow = follow_up([lyon, annecy], TODAY)
     assert follow.several
     labels = [r.source.label for r in follow.reminders]
-    assert labels == ["agence 1601", "agence 7401", "agence 1601", "agence 7401"]
+    assert labels == ["agence 1601", "agence 7401"] * 3
     lines = text_lines(follow)
     assert any("26.7401.001" in line and "agence 7401" in line for line in lines)
     # One register: no agency on the lines.
@@ -301,8 +327,8 @@ def test_several_registers_say_their_agency() -> None:
 
 def test_text_report(follow: FollowUp) -> None:
     lines = text_lines(follow)
-    assert lines[0] == "Relances au 25/11/2026 : 9 étapes, dont 1 en retard, pour 3 personnes."
-    assert "Martin (6 étapes, dont 1 en retard)" in lines
+    assert lines[0] == "Relances au 25/11/2026 : 13 étapes, dont 1 en retard, pour 3 personnes."
+    assert "Martin (9 étapes, dont 1 en retard)" in lines
     late = next(line for line in lines if "en retard de 10 jours" in line)
     assert late.split() == [
         "26.1601.001",
@@ -318,7 +344,7 @@ def test_text_report(follow: FollowUp) -> None:
         "jours",
         "'2026'!O2",  # the Date accusé de réception cell of that row
     ]
-    assert lines[-3] == f"{NO_OWNER} (2 étapes)"
+    assert lines[-4] == f"{NO_OWNER} (3 étapes)"
 
 
 def test_nothing_to_do() -> None:
@@ -359,7 +385,7 @@ def test_uids_are_stable_and_distinct() -> None:
     assert all(uid.endswith("@suivi-xlsx") for uid in again.values())
     # Without an order number: sheet and row.
     unnumbered = make_register_of(make_entry(5, D(2026, 11, 20)))
-    (ack, _) = follow_up([unnumbered], TODAY).reminders
+    (ack, _, _) = follow_up([unnumbered], TODAY).reminders
     assert ack.uid not in uids.values()
     assert ack.order == "sans n°, ligne 5"
 

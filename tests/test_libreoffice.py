@@ -231,3 +231,37 @@ def test_corpus_registers_reopen_in_libreoffice(
         assert rows[edit.row - 1][edit.column] == edit.value, edit
     sheets = {s.name for s in load_register(resaved).sheets}
     assert {h.sheet for h in plan.highlights} <= sheets
+
+
+def test_libreoffice_colours_a_late_acknowledgement_whatever_the_due_date(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """A complaint received 46 days ago without any acknowledgement (36 days past its 10-day
+    deadline), its due date still 15 days ahead: ``suivi update`` colours it red, as the check
+    reports it late (``procedure.is_late``). Before, only the due date drove the colour."""
+    from suivi_xlsx.domain.model import SEED_COLUMNS
+    from suivi_xlsx.domain.rules import CheckOptions, check_register
+    from suivi_xlsx.domain.update import plan_update
+    from suivi_xlsx.reading.reader import load_register
+
+    from .workbooks import entry, make_register
+
+    today = dt.date.today()  # LibreOffice's TODAY()
+    columns = [*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE]
+    path = make_register(
+        tmp_path / "registre.xlsx",
+        [
+            entry(
+                today - dt.timedelta(days=46),
+                number="26.1601.001",
+                due=today + dt.timedelta(days=15),
+            )
+        ],
+        columns=columns,
+    )
+    register = load_register(path)
+    report = check_register(register, CheckOptions(today=today))
+    assert "accuse-reception-en-retard" in {f.code for f in report.findings}
+    apply_update(path, plan_update(register, today=today), backup=False)
+    counts = fills_rendered(path, tmp_path, libreoffice)
+    assert counts["overdue"] > 0, counts

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from suivi_xlsx.domain.deadlines import Deadlines
 from suivi_xlsx.domain.model import Column
-from suivi_xlsx.domain.procedure import complaint_due_date, is_overdue
+from suivi_xlsx.domain.findings import Severity
+from suivi_xlsx.domain.procedure import complaint_due_date, is_late, is_overdue
 from suivi_xlsx.domain.rules import CheckOptions, check_register
 from suivi_xlsx.domain.update import plan_update
 from suivi_xlsx.outputs.summary.stats import yearly_stats
@@ -177,8 +178,9 @@ def test_update_check_and_summary_agree(
         ]
 
         # 3. the check's late entries are exactly the summary's, year by year
-        late_rows = {f.row for f in report.findings if f.code == "en-retard"}
-        assert late_rows == {e.row for e in after.entries if is_overdue(e, today)}
+        # (« en retard »: the rows with a ``retard`` finding, ``procedure.is_late``)
+        late_rows = {f.row for f in report.findings if f.severity is Severity.LATE}
+        assert late_rows == {e.row for e in after.entries if is_late(e, deadlines, today)}
         years = sorted({e.received_on.year for e in after.entries if e.received_on})
         summary_late = sum(yearly_stats([after], y, today).total.overdue for y in years)
         assert summary_late == len(late_rows)

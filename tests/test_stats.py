@@ -24,9 +24,11 @@ from suivi_xlsx.domain.model import (
     RegisterSheet,
 )
 from suivi_xlsx.domain.model import Settings as RegisterSettings
+from suivi_xlsx.domain.findings import Severity
 from suivi_xlsx.domain.numbering import parse_order_number
 from suivi_xlsx.domain.rules import CheckOptions, check_register
 from suivi_xlsx.errors import MissingExtraError
+from suivi_xlsx.outputs.render import summary_line
 from suivi_xlsx.outputs.summary.stats import (
     Delays,
     Durations,
@@ -344,7 +346,7 @@ def test_open_entries_oldest_first_overdue_marked() -> None:
     stats = yearly_stats([sample()], 2024, TODAY)
     assert [(i.row, i.days_open, i.days_late, i.status) for i in stats.open_entries] == [
         (8, 118, 1, Status.OVERDUE),
-        (4, 92, 31, Status.OVERDUE),
+        (4, 92, 82, Status.OVERDUE),
         (14, 77, None, Status.OPEN),
         (5, 6, None, Status.OPEN),
     ]
@@ -499,8 +501,9 @@ def test_figures_add_up(files: list[list[dict[str, Any]]], today: dt.date) -> No
 def test_open_and_late_are_the_checks(
     values: list[dict[str, Any]], today: dt.date, working: bool
 ) -> None:
-    """One truth: the summary's overdue entries are exactly the check's ``en-retard`` rows,
-    and its shares are the ``procedure`` steps the check judges."""
+    """One truth: the summary's « en retard » entries are exactly the rows the check reports
+    with a ``retard`` finding (due date passed, acknowledgement or answer missing past its
+    deadline), so the bilan's count is the M of check's « N retards sur M dossiers »."""
     calendar = Calendar.WORKING_DAYS if working else Calendar.CALENDAR_DAYS
     register = make_register(
         [_build(v, row) for row, v in enumerate(values, start=2)],
@@ -509,8 +512,12 @@ def test_open_and_late_are_the_checks(
     stats = yearly_stats([register], 2024, today)
     rows_2024 = {e.row for e in register.entries if e.received_on and e.received_on.year == 2024}
     report = check_register(register, CheckOptions(today=today))
-    late_rows = {f.row for f in report.findings if f.code == "en-retard"} & rows_2024
+    late_rows = {f.row for f in report.findings if f.severity is Severity.LATE} & rows_2024
     assert stats.total.overdue == len(late_rows)
+    if late_rows and late_rows == {f.row for f in report.findings if f.severity is Severity.LATE}:
+        late = sum(f.severity is Severity.LATE for f in report.findings)
+        dossiers = f" sur {len(late_rows)} dossier" if late != len(late_rows) else ""
+        assert f"{late} retard" in summary_line(report) and dossiers in summary_line(report)
     assert {i.row for i in stats.open_entries if i.overdue} == late_rows
 
 

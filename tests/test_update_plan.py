@@ -370,8 +370,8 @@ def test_highlight_ranges_per_sheet_with_due_and_closed_columns() -> None:
         sheet([], "C", header_row=3, columns=columns),  # empty: last_row is the header row
     )
     assert plan(reg, soon_days=3).highlights == (
-        Highlight("A", 5, 1009, 1, 8, 5, 6, 3),
-        Highlight("C", 4, 1003, 2, 6, 5, 6, 3),
+        Highlight("A", 5, 1009, 1, 8, 5, 6, 3, received_column=2),
+        Highlight("C", 4, 1003, 2, 6, 5, 6, 3, received_column=2),
     )
 
 

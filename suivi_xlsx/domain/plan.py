@@ -46,6 +46,15 @@ class Highlight:
     due_column: int  # 0-based column of Date d'échéance
     closed_column: int  # 0-based column of Date de clôture
     soon_days: int = 7
+    # The complaint's steps in the red rule (``procedure.is_late``): the Date column, the
+    # acknowledgement and answer date columns when the sheet has them, and the delays.
+    # ``received_column`` is None when the steps are left out (working days: the formula
+    # cannot know the public holidays).
+    received_column: int | None = None
+    ack_column: int | None = None
+    answer_column: int | None = None
+    ack_days: int = 10
+    answer_months: int = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,9 @@ the letters all decide through these functions, so that they never disagree:
   closing cell saying « clôturé » without a date is closed; « en cours » or unreadable text is
   open: a deadline is never assumed met);
 - ``is_overdue``: open and its *Date d'échéance* has passed (due today is not late);
+- ``is_late``: « en retard » for every command: open and its due date has passed, or (a
+  complaint) its acknowledgement or its answer not done once its deadline has passed, whatever
+  its due date. Exactly the entries the check reports with a ``retard`` finding;
 - ``complaint_due_date``: the due date of a complaint, which ``suivi update`` fills: exactly the
   answer deadline (2 months, moved off holidays when counting *jours ouvrables*);
 - ``acknowledgement`` and ``answer``: a complaint's two regulatory steps, each with its deadline
@@ -216,3 +219,25 @@ def answer(entry: Entry, deadlines: Deadlines, today: dt.date) -> Step | None:
     """The answer step of a complaint; ``None`` for other entries, without a Date, or on a
     sheet that records neither answers nor closings."""
     return complaint_steps(entry, deadlines, today)[1]
+
+
+def is_late(entry: Entry, deadlines: Deadlines, today: dt.date) -> bool:
+    """« En retard » at ``today``, the one meaning of every command: open and its due date has
+    passed, or a complaint whose acknowledgement or answer is not done once its deadline has
+    passed (``StepState.MISSED``), whatever its due date. The check reports exactly these
+    entries with a ``retard`` finding (``en-retard``, ``accuse-reception-en-retard``,
+    ``reponse-en-retard``); the bilan counts them, ``suivi update`` colours them red and
+    ``suivi relances`` lists them first."""
+    if not is_open_at(entry, today):
+        return False
+    due = entry.due_on
+    if due is not None and due < today:
+        return True
+    if entry.origin is not _FS or entry.received_on is None:
+        return False
+    if steps_surely_met(entry, deadlines, today):
+        return False
+    ack, answer_step = complaint_steps(entry, deadlines, today)
+    return (ack is not None and ack.state is StepState.MISSED) or (
+        answer_step is not None and answer_step.state is StepState.MISSED
+    )

@@ -57,7 +57,7 @@ from suivi_xlsx.domain.plan import (
     Uncoloured,
     UpdatePlan,
 )
-from suivi_xlsx.domain.procedure import complaint_due_date, is_open_at, is_overdue
+from suivi_xlsx.domain.procedure import complaint_due_date, is_late, is_open_at, is_overdue
 from suivi_xlsx.domain.values import FIELDS
 from suivi_xlsx.domain.vocabulary import date_word
 from suivi_xlsx.errors import NoRegisterError, RefusedError
@@ -180,12 +180,15 @@ def _skip_reason(entry: Entry, needs: _Needs) -> str:
     return f"{why} : impossible de compléter {what} ; corrigez la Date puis relancez."
 
 
-def _highlight(sheet: RegisterSheet, soon_days: int) -> Highlight | None:
+def _highlight(sheet: RegisterSheet, soon_days: int, deadlines: Deadlines) -> Highlight | None:
     due = sheet.columns.get(Column.DUE_DATE)
     closed = sheet.columns.get(Column.CLOSED_ON)
     if due is None or closed is None:
         return None
     spanned = list(sheet.headers) or list(sheet.columns.values())
+    # A late acknowledgement or answer colours the row too (``procedure.is_late``), with
+    # calendar days only: working days need the public holidays, which a formula lacks.
+    received = None if deadlines.working_days else sheet.columns.get(Column.DATE)
     return Highlight(
         sheet=sheet.name,
         first_row=sheet.header_row + 1,
@@ -195,6 +198,11 @@ def _highlight(sheet: RegisterSheet, soon_days: int) -> Highlight | None:
         due_column=due,
         closed_column=closed,
         soon_days=soon_days,
+        received_column=received,
+        ack_column=sheet.columns.get(Column.ACK_DATE),
+        answer_column=sheet.columns.get(Column.ANSWER_DATE),
+        ack_days=deadlines.ack_days,
+        answer_months=deadlines.answer_months,
     )
 
 
@@ -290,7 +298,9 @@ def plan_update(
     edits.sort(key=attrgetter("row", "column"))  # in C: a plan may hold 200,000 edits
     if len(targets) > 1:
         edits.sort(key=lambda e: order[e.sheet])  # stable: rows stay in order per sheet
-    highlights = tuple(h for h in (_highlight(s, soon_days) for s in targets) if h is not None)
+    highlights = tuple(
+        h for h in (_highlight(s, soon_days, deadlines) for s in targets) if h is not None
+    )
     if not highlights:
         uncoloured.clear()  # nothing is coloured on such a sheet anyway
     return UpdatePlan(
@@ -426,20 +436,24 @@ def highlight_counts(register: Register, plan: UpdatePlan, today: dt.date) -> Hi
         for e in plan.edits
         if e.field is Column.DUE_DATE and isinstance(e.value, dt.date)
     }
-    overdue = soon = late = 0
+    deadlines = Deadlines.from_settings(register.settings)
+
+    def late(entry: Entry) -> bool:
+        # the red rule colours a late step too, when its formula has the steps
+        return not deadlines.working_days and is_late(entry, deadlines, today)
+
+    overdue = soon = late_closed = 0
     for highlight in plan.highlights:
         for entry in register.sheet(highlight.sheet).entries:
             due = entry.due_on or planned.get((entry.sheet, entry.row))
-            if due is None:
-                continue
             if entry.closed_on is not None and entry.closed_on <= today:
-                late += entry.closed_on > due
+                late_closed += due is not None and entry.closed_on > due
             elif is_open_at(entry, today):
-                if due < today:
+                if (due is not None and due < today) or late(entry):
                     overdue += 1
-                elif (due - today).days <= highlight.soon_days:
+                elif due is not None and (due - today).days <= highlight.soon_days:
                     soon += 1
-    return HighlightCounts(today, overdue, soon, late)
+    return HighlightCounts(today, overdue, soon, late_closed)
 
 
 # --- the French report -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Conditional-formatting rules that colour late rows, kept in the sheet XML.
 
 Three expression rules over the register's range, with formulas relative to its first row:
-overdue (open, due date past) red, due soon orange, closed after the due date yellow. They are
+late (``procedure.is_late``: open, and due date passed or a complaint's acknowledgement or
+answer missing past its deadline) red, due soon orange, closed after the due date yellow. They are
 recognised by their formulas on later runs, so they are added once and refreshed in place;
 the user's own rules (and the x14 ones in ``extLst``) are never touched.
 """
@@ -54,10 +55,53 @@ _LEGACY = {
 }
 
 
-def _fill(template: str, k: str, j: str, soon: int) -> str:
-    """The formula of ``template`` for the closing cell ``k`` and the due cell ``j``."""
-    filled = template.replace("{k}", k).replace("{j}", j).replace("{soon}", str(soon))
-    return filled.replace("{words}", _CLOSED_WORDS)
+# The red rule with a complaint's steps (``procedure.is_late``, calendar days): open, and its
+# due date passed, or no acknowledgement (nor answer) once Date + {ack} days has passed, or no
+# answer once EDATE(Date, {months}) has passed (EDATE clamps to month end as ``add_months``).
+# A step is done on a date up to today, or by a word saying so (« fait »: not late either).
+# One variant per set of columns the sheet has: {l} acknowledgement, {m} answer, {b} Date.
+_DONE = (
+    "OR(AND(ISNUMBER({x}),{x}<=TODAY()),SUMPRODUCT(--("
+    + _STARTS_WITH_WORD.replace("{k}", "{x}")
+    + "))>0)"
+)
+
+
+def _not_done(*cells: str) -> str:
+    return ",".join("NOT(" + _DONE.replace("{x}", cell) + ")" for cell in cells)
+
+
+def _steps_template(ack: bool, answer: bool) -> str:
+    ack_cells = (("{l}",) if ack else ()) + (("{m}",) if answer else ())
+    answer_cells = ("{m}",) if answer else ()
+    late_answer = "TODAY()>EDATE({b},{months})"
+    parts = []
+    if ack_cells:
+        parts.append("AND(" + _not_done(*ack_cells) + ",TODAY()>{b}+{ack})")
+    parts.append(
+        "AND(" + _not_done(*answer_cells) + "," + late_answer + ")" if answer_cells else late_answer
+    )
+    return (
+        "AND(OR(AND(ISNUMBER({j}),{j}<TODAY()),AND(ISNUMBER({b}),OR("
+        + ",".join(parts)
+        + "))),"
+        + _OPEN
+        + ")"
+    )
+
+
+_STEP_TEMPLATES = {
+    (ack, answer): _steps_template(ack, answer) for ack in (False, True) for answer in (False, True)
+}
+
+
+def _fill(template: str, k: str, j: str, soon: int, **more: str) -> str:
+    """The formula of ``template`` for the closing cell ``k`` and the due cell ``j`` (and the
+    Date, acknowledgement and answer cells, delays of the step variant in ``more``)."""
+    text = template.replace("{k}", k).replace("{j}", j).replace("{soon}", str(soon))
+    for name, value in more.items():
+        text = text.replace("{" + name + "}", value)
+    return text.replace("{words}", _CLOSED_WORDS)
 
 
 # Light fill with dark text, as Excel's presets: red, orange, yellow.
@@ -80,9 +124,10 @@ DXFS = {
 def _recogniser(template: str) -> re.Pattern[str]:
     cell = r"\$[A-Z]{1,3}[0-9]+"
     pattern = re.escape(template)
-    for name in ("k", "j"):
+    for name in ("k", "j", "b", "l", "m"):
         pattern = pattern.replace(re.escape("{" + name + "}"), cell)
-    pattern = pattern.replace(re.escape("{soon}"), "[0-9]+")
+    for name in ("soon", "ack", "months"):
+        pattern = pattern.replace(re.escape("{" + name + "}"), "[0-9]+")
     pattern = pattern.replace(re.escape("{words}"), r"\{[^{}]*\}")
     return re.compile(f"^{pattern}$")
 
@@ -91,6 +136,7 @@ _RECOGNISERS = [
     (kind, _recogniser(template))
     for kind, templates in (
         *((kind, (template,)) for kind, template in _TEMPLATES.items()),
+        (OVERDUE, tuple(_STEP_TEMPLATES.values())),
         *_LEGACY.items(),
     )
     for template in templates
@@ -136,6 +182,17 @@ def planned(highlight: Highlight) -> tuple[str, dict[str, str]]:
     formulas = {
         kind: _fill(template, k, j, highlight.soon_days) for kind, template in _TEMPLATES.items()
     }
+    if highlight.received_column is not None:
+        ack, answer = highlight.ack_column, highlight.answer_column
+        cells = {
+            "b": f"${column_letter(highlight.received_column)}{row}",
+            "l": f"${column_letter(ack)}{row}" if ack is not None else "",
+            "m": f"${column_letter(answer)}{row}" if answer is not None else "",
+            "ack": str(highlight.ack_days),
+            "months": str(highlight.answer_months),
+        }
+        template = _STEP_TEMPLATES[(ack is not None, answer is not None)]
+        formulas[OVERDUE] = _fill(template, k, j, highlight.soon_days, **cells)
     first = cell_ref(highlight.first_row, highlight.first_column)
     last = cell_ref(max(highlight.last_row, highlight.first_row), highlight.last_column)
     return f"{first}:{last}", formulas

@@ -162,8 +162,9 @@ def last_news(e: Entry, received: dt.date, today: dt.date) -> dt.date:
 
 @rule("client-sans-nouvelles")
 def client_without_news(ctx: Context) -> Iterator[Finding]:
-    """An open complaint whose last dated step is more than ``inform_interval`` days old
-    (Paramètres, 30 by default). The seed: « tenir le client informé du déroulement du
+    """An open complaint not answered yet whose last dated step is more than
+    ``inform_interval`` days old (Paramètres, 30 by default); ``suivi relances`` lists the same
+    entries as « Donner des nouvelles ». The seed: « tenir le client informé du déroulement du
     traitement de sa réclamation »."""
     today, fs = ctx.today, Origin.FS
     interval = ctx.register.settings.inform_interval
@@ -178,6 +179,9 @@ def client_without_news(ctx: Context) -> Iterator[Finding]:
         last = last_news(e, received, today)
         if last >= oldest:
             continue
+        step = answer(e, ctx.deadlines, today)
+        if step is not None and step.done:
+            continue  # answered: what is left is closing the file (relances: « Clôturer »)
         yield Finding.at(
             e,
             follow_up if follow_up in e.columns else Column.DATE,

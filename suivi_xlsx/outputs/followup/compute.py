@@ -8,11 +8,11 @@ For every entry open at the reference date (``procedure.is_open_at``), its pendi
 - « Accuser réception »: a complaint (FS) whose acknowledgement step (``procedure.
   acknowledgement``) is still to do or late — until an acknowledgement or an answer is recorded;
 - « Répondre »: a complaint whose answer step (``procedure.answer``) is to do or late;
-- « Donner des nouvelles »: a complaint, when the settings sheet sets « Informer le client au
-  moins tous les (jours) »: its last dated step (receipt, acknowledgement, a date written in
-  Suivi, answer: ``rules.procedure.last_news``, as the check's ``client-sans-nouvelles``) +
-  that interval. Without that setting, no such reminder: the school has not
-  said how often;
+- « Donner des nouvelles »: a complaint not answered yet: its last dated step (receipt,
+  acknowledgement, a date written in Suivi: ``rules.procedure.last_news``) + « Informer le
+  client au moins tous les (jours) » of the settings sheet, 30 days without it
+  (``Settings.inform_interval``): the check's ``client-sans-nouvelles``, same rule, same default.
+  An answered complaint (accepted or rejected) only has « Clôturer » left;
 - « Clôturer »: every open entry (FS, QS, PA) that has a *Date d'échéance*, by that date.
 
 The deadlines and states of the first two come from ``procedure`` only, so that this list, the
@@ -244,8 +244,10 @@ def pending_steps(
         if step is not None and step.state in _TO_DO:
             steps.append((Action.ANSWER, step.deadline))
         received = entry.received_on
-        if inform_days is not None and received is not None:
-            # the check's own reckoning (client-sans-nouvelles): late here iff reported there
+        answered = step is not None and step.done
+        if inform_days is not None and received is not None and not answered:
+            # the check's own reckoning (client-sans-nouvelles): late here iff reported there.
+            # Once answered, what is left is closing the file, not giving news.
             news = last_news(entry, received, today)
             steps.append((Action.INFORM, news + dt.timedelta(days=inform_days)))
     if entry.due_on is not None:
@@ -308,7 +310,7 @@ def follow_up(
     found: dict[str, list[tuple[Action, dt.date, Entry, Source]]] = {}
     for register, source in zip(registers, sources, strict=True):
         deadlines = Deadlines.from_settings(register.settings)
-        inform_days = register.settings.inform_days
+        inform_days = register.settings.inform_interval
         for sheet in register.sheets:
             for entry in sheet.entries:
                 # Every entry's spelling counts, as in the summary: one name per person.

@@ -97,7 +97,12 @@ def overview_sheet(workbook: Any, sheet: Any, styles: Styles, stats: YearlyStats
 
     rows: list[tuple[str, Getter, Any, bool]] = [
         ("En cours", lambda f: f.open, styles.int, False),
-        ("dont en retard (échéance dépassée)", lambda f: f.overdue, styles.int_detail, True),
+        (
+            "dont en retard (échéance, accusé de réception ou réponse)",
+            lambda f: f.overdue,
+            styles.int_detail,
+            True,
+        ),
         ("Clôturées", lambda f: f.closed, styles.int, False),
         ("dont clôturées après l'échéance", lambda f: f.closed_late, styles.int_detail, True),
     ]

@@ -295,11 +295,11 @@ def register_agency(register: Register, fallback: str = "Registre") -> str:
 is_open_at = procedure.is_open_at
 
 
-def status_at(entry: Entry, today: dt.date) -> Status:
-    """Closed, overdue or open at ``today``, as ``procedure`` decides."""
+def status_at(entry: Entry, today: dt.date, rules: Deadlines) -> Status:
+    """Closed, late or open at ``today``, as ``procedure`` decides (``procedure.is_late``)."""
     if not procedure.is_open_at(entry, today):
         return Status.CLOSED
-    if procedure.is_overdue(entry, today):
+    if procedure.is_late(entry, rules, today):
         return Status.OVERDUE
     return Status.OPEN
 
@@ -404,7 +404,7 @@ class _Tally:
         else:
             self.open += 1
             self.owner_open[person] = self.owner_open.get(person, 0) + 1
-            if procedure.is_overdue(entry, today):
+            if procedure.is_late(entry, rules, today):
                 self.overdue += 1
                 self.owner_overdue[person] = self.owner_overdue.get(person, 0) + 1
         if slot == 0:
@@ -514,11 +514,27 @@ def _share(judged: Sequence[int]) -> Share:
     )
 
 
+def _days_late(entry: Entry, rules: Deadlines, today: dt.date) -> int | None:
+    """Days since the first deadline missed (due date, acknowledgement, answer), when the
+    entry is late (``procedure.is_late``)."""
+    if not procedure.is_late(entry, rules, today):
+        return None
+    passed = [entry.due_on] if entry.due_on is not None and entry.due_on < today else []
+    for step in procedure.complaint_steps(entry, rules, today):
+        if step is not None and step.state is procedure.StepState.MISSED:
+            passed.append(step.deadline)
+    return (today - min(passed)).days
+
+
 def _open_item(
-    entry: Entry, received: dt.date, owner: str | None, agency: str, today: dt.date
+    entry: Entry,
+    received: dt.date,
+    owner: str | None,
+    agency: str,
+    today: dt.date,
+    rules: Deadlines,
 ) -> OpenItem:
     due = entry.due_on
-    late = procedure.is_overdue(entry, today)
     return OpenItem(
         agency=agency,
         sheet=entry.sheet,
@@ -531,7 +547,7 @@ def _open_item(
         owner=owner,
         due_on=due,
         days_open=(today - received).days,
-        days_late=(today - due).days if late and due is not None else None,
+        days_late=_days_late(entry, rules, today),
     )
 
 
@@ -541,6 +557,7 @@ def _improvement(
     owner: str | None,
     agency: str,
     today: dt.date,
+    rules: Deadlines,
     linked: tuple[str, ...] = (),
     missing_action: bool = False,
 ) -> Improvement:
@@ -559,7 +576,7 @@ def _improvement(
         owner=owner,
         due_on=entry.due_on,
         closed_on=entry.closed_on,
-        status=status_at(entry, today),
+        status=status_at(entry, today, rules),
         linked=linked,
         missing_action=missing_action,
     )
@@ -657,12 +674,12 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
                         tally.add_previous(entry, received)
                     continue
                 if tally.add(entry, received, person, rules, today):
-                    open_items.append(_open_item(entry, received, owner, agency, today))
+                    open_items.append(_open_item(entry, received, owner, agency, today, rules))
                 origin = entry.origin
                 if origin is pa:
                     improvements.append(
                         _improvement(
-                            entry, received, owner, agency, today, links.complaints_of(entry)
+                            entry, received, owner, agency, today, rules, links.complaints_of(entry)
                         )
                     )
                 elif origin is fs and (
@@ -684,6 +701,7 @@ def yearly_stats(registers: Sequence[Register], year: int, today: dt.date) -> Ye
                             owner,
                             agency,
                             today,
+                            rules,
                             tuple(_pa_label(p) for p in cited_by),
                             missing,
                         )
