@@ -291,3 +291,35 @@ def test_libreoffice_converts_the_workbook(
     assert run(str(register), "--today", TODAY, "-o", str(out))[0] == 0
     pdf = libreoffice.convert(out, "pdf", tmp_path / "pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_workbook_links_are_relative_and_survive_a_moved_folder(
+    register: Path, tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """The links to the register are relative (not ``file:///`` paths of this machine): once
+    the folder is moved or shared, LibreOffice still finds the register through them."""
+    import shutil
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    out = register.parent / "relances" / "relances.xlsx"
+    out.parent.mkdir()
+    code, _, err = run(str(register), "--today", TODAY, "-o", str(out))
+    assert (code, err) == (0, "")
+    with zipfile.ZipFile(out) as package:
+        rels = [n for n in package.namelist() if n.startswith("xl/worksheets/_rels/")]
+        targets = "".join(package.read(n).decode() for n in rels)
+    assert "file:" not in targets and str(tmp_path) not in targets
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"
+    shutil.move(str(tmp_path), moved)
+    try:
+        book = moved / "relances" / "relances.xlsx"
+        resaved = libreoffice.convert(book, "xlsx", moved / "lo")
+        link = load_workbook(resaved)["Mme Martin"]["G5"].hyperlink
+        assert link is not None and link.target is not None
+        target = link.target.replace("\\", "/").removeprefix("file://")
+        # LibreOffice writes the link back relative to where it saved the file (lo/)
+        assert (resaved.parent / target).resolve() == (moved / register.name).resolve()
+    finally:
+        shutil.move(str(moved), tmp_path)

@@ -99,13 +99,21 @@ def _url_escape(path: str) -> str:
     return path
 
 
-def register_link(reminder: Reminder) -> str | None:
+def register_link(reminder: Reminder, folder: Path | None = None) -> str | None:
     """The hyperlink that opens the register at the step's cell: ``external:`` + the register's
-    absolute path + ``#'2026'!L14`` (Excel and LibreOffice open the file at that cell)."""
+    path + ``#'2026'!L14`` (Excel and LibreOffice open the file at that cell). Relative to
+    ``folder``, the follow-up workbook's folder, so that the links still work once the folder
+    is shared or moved; absolute only when no relative path exists (another Windows drive)."""
     path = reminder.source.path
     if path is None:
         return None
-    return f"external:{_url_escape(str(path.resolve()))}#{reminder.cell}"
+    target = str(path.resolve())
+    if folder is not None:
+        try:
+            target = os.path.relpath(target, folder.resolve())
+        except ValueError:  # another drive: only an absolute path reaches it
+            pass
+    return f"external:{_url_escape(target)}#{reminder.cell}"
 
 
 class _Styles:
@@ -175,7 +183,7 @@ def _workbook(follow: FollowUp, path: Path) -> None:
         _overview(overview, styles, follow, names)
         for person, name in zip(follow.people, names, strict=True):
             sheet = workbook.add_worksheet(name)
-            _person_sheet(sheet, styles, follow, person)
+            _person_sheet(sheet, styles, follow, person, path.parent)
         overview.activate()
     finally:
         workbook.close()
@@ -260,7 +268,9 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _person_sheet(sheet: Any, styles: _Styles, follow: FollowUp, person: PersonReminders) -> None:
+def _person_sheet(
+    sheet: Any, styles: _Styles, follow: FollowUp, person: PersonReminders, folder: Path
+) -> None:
     title = f"Relances de {person.name} au {fr_date(follow.today)}"
     _print_setup(sheet, title, _scope(follow))
     sheet.set_row(0, 24)
@@ -307,7 +317,7 @@ def _person_sheet(sheet: Any, styles: _Styles, follow: FollowUp, person: PersonR
                 fmt = styles.date_late if is_late else styles.date
                 sheet.write_number(row, column, value.toordinal() - EXCEL_EPOCH, fmt)
             elif kind == "link":
-                url = register_link(reminder)
+                url = register_link(reminder, folder)
                 fmt = styles.link_late if is_late else styles.link
                 if url is not None and links < _MAX_LINKS:
                     links += 1
