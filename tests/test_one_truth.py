@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from suivi_xlsx.domain.deadlines import Deadlines
-from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 from suivi_xlsx.domain.findings import Severity
+from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 from suivi_xlsx.domain.procedure import complaint_due_date, is_late, is_overdue
 from suivi_xlsx.domain.rules import CheckOptions, check_register
 from suivi_xlsx.domain.update import plan_update

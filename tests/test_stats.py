@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from suivi_xlsx.domain.findings import Severity
 from suivi_xlsx.domain.model import (
     SEED_COLUMNS,
     Calendar,
@@ -24,7 +25,6 @@ from suivi_xlsx.domain.model import (
     RegisterSheet,
 )
 from suivi_xlsx.domain.model import Settings as RegisterSettings
-from suivi_xlsx.domain.findings import Severity
 from suivi_xlsx.domain.numbering import parse_order_number
 from suivi_xlsx.domain.rules import CheckOptions, check_register
 from suivi_xlsx.errors import MissingExtraError

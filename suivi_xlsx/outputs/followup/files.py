@@ -14,6 +14,7 @@ failure leaves nothing behind. xlsxwriter and icalendar are imported inside the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -109,10 +110,9 @@ def register_link(reminder: Reminder, folder: Path | None = None) -> str | None:
         return None
     target = str(path.resolve())
     if folder is not None:
-        try:
+        # another Windows drive (ValueError): only the absolute path reaches it
+        with contextlib.suppress(ValueError):
             target = os.path.relpath(target, folder.resolve())
-        except ValueError:  # another drive: only an absolute path reaches it
-            pass
     return f"external:{_url_escape(target)}#{reminder.cell}"
 
 
