@@ -401,8 +401,14 @@ def calendar_bytes(
         event = Event()
         event.add("uid", uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", reminder.deadline)
-        event.add("dtend", reminder.deadline + dt.timedelta(days=1))
+        # A step already late goes on the reference date, its deadline in the title: on its
+        # past deadline, nobody would see it, and its alarm would already have gone off. No
+        # alarm before the reference date either.
+        day = max(reminder.deadline, follow.today)
+        if reminder.deadline < follow.today:
+            summary = f"{summary} (en retard, échéance du {fr_date(reminder.deadline)})"
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", summary)
         event.add("description", _description(reminder, follow.today))
         event.add("categories", [reminder.person])
@@ -410,7 +416,7 @@ def calendar_bytes(
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm.add("trigger", trigger)
+        alarm.add("trigger", max(trigger, follow.today - day))
         event.add_component(alarm)
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
