@@ -216,16 +216,24 @@ def test_calendar(register: Path, tmp_path: Path) -> None:
     events = calendar.walk("VEVENT")
     assert len(events) == 8
     by_summary = {str(event["summary"]): event for event in events}
-    ack = by_summary["[26.1601.001] Accuser réception — DUPONT Marie"]
-    assert ack.decoded("dtstart") == D(2026, 11, 15)  # all day: a date, not a date-time
-    assert ack.decoded("dtend") == D(2026, 11, 16)
+    # Late since 15/11: on the reference date, its deadline in the title, its alarm that day.
+    ack = by_summary[
+        "[26.1601.001] Accuser réception — DUPONT Marie (en retard, échéance du 15/11/2026)"
+    ]
+    assert ack.decoded("dtstart") == D(2026, 11, 25)  # all day: a date, not a date-time
+    assert ack.decoded("dtend") == D(2026, 11, 26)
     assert [str(c) for c in ack["categories"].cats] == ["Mme Martin"]
     assert "Personne chargée du dossier : Mme Martin" in str(ack["description"])
     assert "registre.xlsx, cellule '2026'!L2" in str(ack["description"])
     assert "dtstamp" in ack
     (alarm,) = ack.walk("VALARM")
     assert str(alarm["action"]) == "DISPLAY"
-    assert alarm.decoded("trigger") == -dt.timedelta(days=2)
+    assert alarm.decoded("trigger") == dt.timedelta(0)
+    # No event before the reference date, no alarm before it either.
+    for event in events:
+        assert event.decoded("dtstart") >= D(2026, 11, 25)
+        trigger = event.walk("VALARM")[0].decoded("trigger")
+        assert event.decoded("dtstart") + trigger >= D(2026, 11, 25)
     # A name and an object with a comma and a semicolon: escaped, read back whole.
     leroy = by_summary["[26.1601.002] Répondre — DUPONT, Marie; fille"]
     assert [str(c) for c in leroy["categories"].cats] == ["LEROY, Julien; accueil"]
@@ -240,7 +248,8 @@ def test_calendar(register: Path, tmp_path: Path) -> None:
     assert code == 0
     again = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert {str(e["summary"]): str(e["uid"]) for e in again} == uids
-    assert {e.walk("VALARM")[0].decoded("trigger") for e in again} == {-dt.timedelta(days=5)}
+    triggers = {e.walk("VALARM")[0].decoded("trigger") for e in again}
+    assert -dt.timedelta(days=5) in triggers and min(triggers) == -dt.timedelta(days=5)
 
 
 def test_refuses_to_overwrite_without_force(register: Path, tmp_path: Path) -> None:
@@ -291,3 +300,35 @@ def test_libreoffice_converts_the_workbook(
     assert run(str(register), "--today", TODAY, "-o", str(out))[0] == 0
     pdf = libreoffice.convert(out, "pdf", tmp_path / "pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_workbook_links_are_relative_and_survive_a_moved_folder(
+    register: Path, tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """The links to the register are relative (not ``file:///`` paths of this machine): once
+    the folder is moved or shared, LibreOffice still finds the register through them."""
+    import shutil
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    out = register.parent / "relances" / "relances.xlsx"
+    out.parent.mkdir()
+    code, _, err = run(str(register), "--today", TODAY, "-o", str(out))
+    assert (code, err) == (0, "")
+    with zipfile.ZipFile(out) as package:
+        rels = [n for n in package.namelist() if n.startswith("xl/worksheets/_rels/")]
+        targets = "".join(package.read(n).decode() for n in rels)
+    assert "file:" not in targets and str(tmp_path) not in targets
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"
+    shutil.move(str(tmp_path), moved)
+    try:
+        book = moved / "relances" / "relances.xlsx"
+        resaved = libreoffice.convert(book, "xlsx", moved / "lo")
+        link = load_workbook(resaved)["Mme Martin"]["G5"].hyperlink
+        assert link is not None and link.target is not None
+        target = link.target.replace("\\", "/").removeprefix("file://")
+        # LibreOffice writes the link back relative to where it saved the file (lo/)
+        assert (resaved.parent / target).resolve() == (moved / register.name).resolve()
+    finally:
+        shutil.move(str(moved), tmp_path)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from suivi_xlsx.domain.model import Column
@@ -265,3 +269,91 @@ def test_libreoffice_colours_a_late_acknowledgement_whatever_the_due_date(
     apply_update(path, plan_update(register, today=today), backup=False)
     counts = fills_rendered(path, tmp_path, libreoffice)
     assert counts["overdue"] > 0, counts
+
+
+_ROW = st.fixed_dictionaries(
+    {
+        "received": st.integers(0, 150),  # days before today
+        "due": st.one_of(st.none(), st.integers(-40, 40)),  # days from today
+        "closed": st.one_of(
+            st.none(), st.integers(0, 150), st.sampled_from(["clôturé", "en cours"])
+        ),
+        "ack": st.one_of(st.none(), st.integers(0, 60), st.just("fait")),  # days after receipt
+        "answer": st.one_of(st.none(), st.integers(0, 90)),
+    }
+)
+
+
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_ROW, min_size=20, max_size=40))
+def test_libreoffice_red_rule_is_procedure_is_late(
+    rows: list[dict[str, Any]], tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """The red rule's formula, computed by LibreOffice on random rows, is ``procedure.is_late``
+    row by row (calendar days; closing dates up to today)."""
+    from openpyxl import Workbook
+
+    from suivi_xlsx.domain.deadlines import Deadlines
+    from suivi_xlsx.domain.procedure import is_late
+    from suivi_xlsx.reading.reader import load_register
+    from suivi_xlsx.xlsx.condfmt import OVERDUE, planned
+
+    today = dt.date.today()  # LibreOffice's TODAY()
+    folder = tmp_path / f"rule-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    highlight = Highlight(
+        "Registre", 2, 200, 0, 12, 9, 10, 7, received_column=1, ack_column=11, answer_column=12
+    )
+    formula = planned(highlight)[1][OVERDUE]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Registre"
+    ws.append(
+        [
+            "Année",
+            "Date",
+            "NOM Prénom Emetteur",
+            "Numéro d'ordre",
+            "Origine",
+            "Objet",
+            "Justificatif n°",
+            "Suivi",
+            "Personne chargée du dossier",
+            "Date d'échéance",
+            "Date de clôture",
+            "Date accusé de réception",
+            "Date de réponse",
+            "Calcul",
+        ]
+    )
+    known = [  # always there: a late acknowledgement, a late answer, one on time
+        {"received": 46, "due": 15, "closed": None, "ack": None, "answer": None},
+        {"received": 70, "due": 5, "closed": None, "ack": 3, "answer": None},
+        {"received": 5, "due": 50, "closed": None, "ack": None, "answer": None},
+    ]
+    for r, row in enumerate([*known, *rows], start=2):
+        received = today - dt.timedelta(days=row["received"])
+
+        def after(days: object, received: dt.date = received) -> object:
+            if isinstance(days, int):
+                return min(received + dt.timedelta(days=days), today)
+            return days
+
+        due = today + dt.timedelta(days=row["due"]) if row["due"] is not None else None
+        cells = [2026, received, "X", None, "FS", "Objet", None, "suivi", "Mme Martin", due]
+        cells += [after(row["closed"]), after(row["ack"]), after(row["answer"])]
+        ws.append([*cells, "=" + re.sub(r"(\$[A-Z]+)2\b", rf"\g<1>{r}", formula)])
+    path = folder / "registre.xlsx"
+    wb.save(path)
+    register = load_register(path)
+    deadlines = Deadlines.from_settings(register.settings)
+    expected = [is_late(e, deadlines, today) for e in register.entries]
+    csv = libreoffice.convert(path, "csv", folder / "csv")
+    computed = [
+        line.rsplit(",", 1)[-1] == "TRUE"
+        for line in csv.read_bytes().decode("latin-1").splitlines()[1:]
+    ]
+    assert expected[:3] == [True, True, False]
+    assert computed == expected

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from suivi_xlsx.domain.deadlines import Deadlines
 from suivi_xlsx.domain.findings import Severity
-from suivi_xlsx.domain.model import Column
+from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 from suivi_xlsx.domain.procedure import complaint_due_date, is_late, is_overdue
 from suivi_xlsx.domain.rules import CheckOptions, check_register
 from suivi_xlsx.domain.update import plan_update
@@ -281,3 +281,77 @@ def test_the_shortcut_never_hides_a_late_step(
     if steps_surely_met(entry, deadlines, today):
         steps = complaint_steps(entry, deadlines, today)
         assert all(step is None or step.state is StepState.MET for step in steps)
+
+
+def _late_everywhere(path: Path, today: dt.date) -> dict[str, set[tuple[str, int]]]:
+    """The late rows as each command decides them, on the register at ``path``."""
+    from suivi_xlsx.domain.update import highlight_counts
+    from suivi_xlsx.outputs.followup.compute import Action, follow_up
+
+    register = load_register(path)
+    deadlines = Deadlines.from_settings(register.settings)
+    report = check_register(register, CheckOptions(today=today))
+    years = sorted({e.received_on.year for e in register.entries if e.received_on})
+    bilan = {
+        (item.sheet, item.row)
+        for year in years
+        for item in yearly_stats([register], year, today).open_entries
+        if item.overdue
+    }
+    steps = (Action.ACKNOWLEDGE, Action.ANSWER, Action.CLOSE)
+    relances = {
+        (r.entry.sheet, r.entry.row)
+        for r in follow_up([register], today).reminders
+        if r.late and r.action in steps
+    }
+    plan = plan_update(register, today=today)
+    colours = {(e.sheet, e.row) for e in register.entries if is_late(e, deadlines, today)}
+    assert highlight_counts(register, plan, today).overdue == len(colours)
+    return {
+        "check": {
+            (f.sheet or "", f.row or 0) for f in report.findings if f.severity is Severity.LATE
+        },
+        "bilan": bilan,
+        "relances": relances,
+        "couleurs": colours,
+    }
+
+
+def test_every_command_lists_the_same_late_entries(tmp_path: Path) -> None:
+    """On the example register and on a register filled by hand (text dates, no due dates, an
+    acknowledgement 36 days late with its due date ahead, answered but not closed), check,
+    the bilan, update's colours and relances name the same late entries."""
+    from .workbooks import entry, make_register
+
+    example = Path(__file__).parent.parent / "examples" / "registre-exemple.xlsx"
+    today = D(2026, 12, 5)
+    hand = make_register(
+        tmp_path / "registre.xlsx",
+        [
+            # no acknowledgement 46 days after receipt, due date still ahead: late
+            entry(D(2026, 10, 20), number="26.1601.001", due=D(2026, 12, 20)),
+            # a text date, no due date, nothing done for 3 months: late
+            entry("03/09/2026", number="26.1601.002"),
+            # answered, not closed, due date ahead: not late
+            entry(
+                D(2026, 11, 2),
+                number="26.1601.003",
+                due=D(2027, 1, 2),
+                ack_date=D(2026, 11, 4),
+                answer_date=D(2026, 11, 20),
+            ),
+            # acknowledged in time, answer still in time: not late
+            entry("25/11/2026", number="26.1601.004", ack_date="27/11/2026"),
+            # a survey past its due date: late
+            entry(D(2026, 10, 1), origin="QS", number="26.1601.005", due=D(2026, 11, 30)),
+            # closed: not late
+            entry(D(2026, 8, 1), number="26.1601.006", closed=D(2026, 9, 1), due=D(2026, 10, 1)),
+        ],
+        columns=[*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE],
+    )
+    found = _late_everywhere(hand, today)
+    assert found["check"] == {("Registre", 2), ("Registre", 3), ("Registre", 6)}
+    assert all(rows == found["check"] for rows in found.values()), found
+    found = _late_everywhere(example, today)
+    assert found["check"]
+    assert all(rows == found["check"] for rows in found.values()), found

@@ -14,6 +14,7 @@ failure leaves nothing behind. xlsxwriter and icalendar are imported inside the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -99,13 +100,20 @@ def _url_escape(path: str) -> str:
     return path
 
 
-def register_link(reminder: Reminder) -> str | None:
+def register_link(reminder: Reminder, folder: Path | None = None) -> str | None:
     """The hyperlink that opens the register at the step's cell: ``external:`` + the register's
-    absolute path + ``#'2026'!L14`` (Excel and LibreOffice open the file at that cell)."""
+    path + ``#'2026'!L14`` (Excel and LibreOffice open the file at that cell). Relative to
+    ``folder``, the follow-up workbook's folder, so that the links still work once the folder
+    is shared or moved; absolute only when no relative path exists (another Windows drive)."""
     path = reminder.source.path
     if path is None:
         return None
-    return f"external:{_url_escape(str(path.resolve()))}#{reminder.cell}"
+    target = str(path.resolve())
+    if folder is not None:
+        # another Windows drive (ValueError): only the absolute path reaches it
+        with contextlib.suppress(ValueError):
+            target = os.path.relpath(target, folder.resolve())
+    return f"external:{_url_escape(target)}#{reminder.cell}"
 
 
 class _Styles:
@@ -175,7 +183,7 @@ def _workbook(follow: FollowUp, path: Path) -> None:
         _overview(overview, styles, follow, names)
         for person, name in zip(follow.people, names, strict=True):
             sheet = workbook.add_worksheet(name)
-            _person_sheet(sheet, styles, follow, person)
+            _person_sheet(sheet, styles, follow, person, path.parent)
         overview.activate()
     finally:
         workbook.close()
@@ -260,7 +268,9 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _person_sheet(sheet: Any, styles: _Styles, follow: FollowUp, person: PersonReminders) -> None:
+def _person_sheet(
+    sheet: Any, styles: _Styles, follow: FollowUp, person: PersonReminders, folder: Path
+) -> None:
     title = f"Relances de {person.name} au {fr_date(follow.today)}"
     _print_setup(sheet, title, _scope(follow))
     sheet.set_row(0, 24)
@@ -307,7 +317,7 @@ def _person_sheet(sheet: Any, styles: _Styles, follow: FollowUp, person: PersonR
                 fmt = styles.date_late if is_late else styles.date
                 sheet.write_number(row, column, value.toordinal() - EXCEL_EPOCH, fmt)
             elif kind == "link":
-                url = register_link(reminder)
+                url = register_link(reminder, folder)
                 fmt = styles.link_late if is_late else styles.link
                 if url is not None and links < _MAX_LINKS:
                     links += 1
@@ -391,8 +401,14 @@ def calendar_bytes(
         event = Event()
         event.add("uid", uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", reminder.deadline)
-        event.add("dtend", reminder.deadline + dt.timedelta(days=1))
+        # A step already late goes on the reference date, its deadline in the title: on its
+        # past deadline, nobody would see it, and its alarm would already have gone off. No
+        # alarm before the reference date either.
+        day = max(reminder.deadline, follow.today)
+        if reminder.deadline < follow.today:
+            summary = f"{summary} (en retard, échéance du {fr_date(reminder.deadline)})"
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", summary)
         event.add("description", _description(reminder, follow.today))
         event.add("categories", [reminder.person])
@@ -400,7 +416,7 @@ def calendar_bytes(
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm.add("trigger", trigger)
+        alarm.add("trigger", max(trigger, follow.today - day))
         event.add_component(alarm)
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
