@@ -133,3 +133,45 @@ def test_summary_says_the_registers_problem_before_the_existing_output(tmp_path:
     result = CliRunner().invoke(group, ["summary", str(path), "--year", "2025", "-o", str(out)])
     assert result.exit_code == 2
     assert "document Word" in result.stderr and "existe déjà" not in result.stderr
+
+
+@pytest.mark.parametrize("reference", ["A99999999999", "XFE5", "AAAA7"])
+@pytest.mark.parametrize("command", ["check", "update", "summary"])
+def test_a_reference_beyond_excels_grid_is_left_out_not_an_abort(
+    absurd: Path, tmp_path: Path, reference: str, command: str
+) -> None:
+    """calamine would allocate the whole range up to the reference and abort the process
+    (exit 134): the guard sees references beyond 1,048,576 rows × 16,384 columns and reads a
+    copy without them."""
+    import re
+    import zipfile
+
+    row = re.sub(r"^[A-Z]+", "", reference)
+    far = tmp_path / "loin.xlsx"
+    with zipfile.ZipFile(absurd) as source, zipfile.ZipFile(far, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                stray = (
+                    f'<row r="{row}"><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>'
+                )
+                data = data.replace(b"</sheetData>", stray.encode() + b"</sheetData>")
+            target.writestr(info, data)
+    args = [command, str(far)]
+    if command == "summary":
+        args += ["--year", "2025", "-o", str(tmp_path / "bilan.xlsx")]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from suivi_xlsx.cli import main; sys.argv[0]='suivi'; main()",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode in (0, 1), result.stderr[-400:]
+    if command == "check":
+        assert "25.1601.002" in result.stdout

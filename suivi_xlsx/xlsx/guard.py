@@ -67,11 +67,12 @@ _SHEET_DATA_RE = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
 _RANGE_RE = re.compile(
     r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Za-z]{1,3})\$?([0-9]{1,7}))?$"
 )
-_REF_RE = re.compile(rb"\sr\s*=\s*[\"']\s*\$?([A-Z]{0,3})\$?([0-9]{1,7})\s*[\"']")
+# Up to 20 digits and 4 letters: a reference beyond Excel's grid (A99999999999) is seen too.
+_REF_RE = re.compile(rb"\sr\s*=\s*[\"']\s*\$?([A-Z]{0,4})\$?([0-9]{1,20})\s*[\"']")
 _ROW_RE = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?row>)", re.DOTALL)
 _ROW_NUMBER_RE = re.compile(rb"^<(?:[\w.-]+:)?row\b[^>]*?\sr\s*=\s*[\"']\s*([0-9]+)")
 _CELL_RE = re.compile(
-    rb"<(?:[\w.-]+:)?c\b[^>]*?\sr\s*=\s*[\"']\s*\$?([A-Z]{1,3})\$?([0-9]+)\s*[\"'][^>]*?"
+    rb"<(?:[\w.-]+:)?c\b[^>]*?\sr\s*=\s*[\"']\s*\$?([A-Z]{1,4})\$?([0-9]+)\s*[\"'][^>]*?"
     rb"(?:/>|>.*?</(?:[\w.-]+:)?c>)",
     re.DOTALL,
 )
@@ -233,10 +234,11 @@ def inspect_package(path: Path) -> Inspection:
             # A small sheet is always scanned (a few ms): its dimension may be missing or lie.
             if info.file_size <= SCAN_BELOW or _needs_scan(head):
                 try:
-                    box = scan_extent(package, info).box
+                    extent = scan_extent(package, info)
                 except _MEMBER_ERRORS:
                     continue  # the reader will say the sheet is damaged, if it reads it
-                if box is not None and _area(box) > SCAN_CELLS:
+                box = extent.box
+                if extent.beyond_grid or (box is not None and _area(box) > SCAN_CELLS):
                     to_scan.append(info.filename)
     result = Inspection(tuple(to_scan))
     if stamp is not None:
@@ -352,6 +354,9 @@ class Extent:
 
     rows: bytearray  # rows[n] == 1 when row n holds a cell
     columns: bytearray  # columns[c] == 1 when column c (0-based) holds a cell
+    # A reference beyond Excel's grid (row 99999999999): calamine would try to allocate the
+    # whole range and abort the process, so such a sheet is always trimmed.
+    beyond_grid: bool = False
 
     @property
     def box(self) -> tuple[int, int, int, int] | None:
@@ -401,14 +406,19 @@ def scan_extent(package: _Package, part: Any) -> Extent:
             letters.update(some_letters)  # distinct values only: a few per sheet
             numbers.update(some_numbers)
     rows = bytearray(_MAX_ROWS + 2)
+    beyond = False
     for digits in numbers:
         if 0 < (number := int(digits)) <= _MAX_ROWS:
             rows[number] = 1
+        else:
+            beyond = True
     columns = bytearray(_MAX_COLUMNS + 1)
     for name in letters:
         if name and (column := _column_index(name.decode("ascii"))) < _MAX_COLUMNS:
             columns[column] = 1
-    return Extent(rows, columns)
+        elif name:
+            beyond = True
+    return Extent(rows, columns, beyond)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,10 +437,10 @@ def trim_sheet(path: Path, package: zipfile.ZipFile, part: str) -> Trimmed | Non
     whose table itself spans more than MAX_CELLS."""
     extent = scan_extent(package, part)
     box = extent.box
-    if box is None or _area(box) <= SCAN_CELLS:
+    if not extent.beyond_grid and (box is None or _area(box) <= SCAN_CELLS):
         return None
-    table = extent.table()
-    assert table is not None
+    found_table = extent.table()
+    table = found_table or (1, 0, 0, -1)  # only cells beyond the grid: none is kept
     if _area(table) > MAX_CELLS:
         rows, cols = table[2] - table[0] + 1, table[3] - table[1] + 1
         raise UnreadableFileError(
@@ -455,6 +465,12 @@ def trim_sheet(path: Path, package: zipfile.ZipFile, part: str) -> Trimmed | Non
     def row(match: re.Match[bytes]) -> bytes:
         text = match.group(0)
         found = _ROW_NUMBER_RE.match(text)
+        if found is not None and int(found.group(1)) > _MAX_ROWS:  # beyond the grid: drop it
+            left_out.extend(
+                f"{m.group(1).decode('ascii')}{m.group(2).decode()}"
+                for m in _CELL_RE.finditer(text)
+            )
+            return b""
         if found is not None and first_row <= int(found.group(1)) <= last_row:
             refs = _REF_RE.findall(text)
             columns = [_column_index(a.decode("ascii")) for a, _ in refs if a]
@@ -463,9 +479,10 @@ def trim_sheet(path: Path, package: zipfile.ZipFile, part: str) -> Trimmed | Non
         return _CELL_RE.sub(cell, text)
 
     trimmed = _ROW_RE.sub(row, data)
-    trimmed = _DIMENSION_RE.sub(
-        lambda m: m.group(0).replace(m.group(1), _box_ref(table).encode("ascii")), trimmed, 1
-    )
+    if found_table is not None:
+        trimmed = _DIMENSION_RE.sub(
+            lambda m: m.group(0).replace(m.group(1), _box_ref(table).encode("ascii")), trimmed, 1
+        )
     return Trimmed(part, trimmed, tuple(left_out[:5]), len(left_out))
 
 
@@ -573,13 +590,16 @@ def absurd_numbers_as_text(path: Path) -> bytes | None:
     from suivi_xlsx.xlsx.zipcopy import rewrite_package
 
     replacements: dict[str, bytes] = {}
+    to_trim = set(inspect_package(path).to_scan)
     with zipfile.ZipFile(path) as package:
         for sheet in read_workbook_info(package).sheets:
             if not sheet.is_worksheet or sheet.part not in package.NameToInfo:
                 continue
-            data = package.read(sheet.part)
+            # Start from the copy the first read used: without its stray far cells.
+            trimmed = trim_sheet(path, package, sheet.part) if sheet.part in to_trim else None
+            data = trimmed.data if trimmed is not None else package.read(sheet.part)
             fixed = _NUMBER_CELL_RE.sub(_absurd_as_text, data)
-            if fixed != data:
+            if fixed != data or trimmed is not None:
                 replacements[sheet.part] = fixed
     if not replacements:
         return None
