@@ -197,7 +197,7 @@ def test_own_template(register: Path, tmp_path: Path) -> None:
     document.add_paragraph("{{ ecole.nom }} — {{ lieu_date }}")
     document.add_paragraph("Cher client {{ client }}, dossier {{ numero }} ({{ objet }}).")
     document.add_paragraph("{%p if rejet %}")
-    document.add_paragraph("Médiateur : {{ mediateur.nom }}, {{ mediateur.site }}")
+    document.add_paragraph("Médiateur : {{ mediateur.nom }}, {{ mediateur.site }}, sous un an.")
     document.add_paragraph("{%p endif %}")
     document.add_paragraph("{{ signataire }}")
     template = tmp_path / "mon modèle.docx"
@@ -208,9 +208,56 @@ def test_own_template(register: Path, tmp_path: Path) -> None:
     assert text.splitlines() == [
         "Auto-école du Lac — Annecy, le 20 octobre 2026",
         "Cher client M. MARTIN Paul, dossier 26.1601.002 (Heures facturées non faites).",
-        "Médiateur : CNPM Médiation Consommation, www.cnpm-mediation-consommation.eu",
+        "Médiateur : CNPM Médiation Consommation, www.cnpm-mediation-consommation.eu, sous un an.",
         "Claire Bernard, gérante",
     ]
+
+
+_FULL_ANSWER = {
+    "numero": "Dossier {{ numero }}.",
+    "nom": "Médiateur : {{ mediateur.nom }}.",
+    "site": "Site : {{ mediateur.site }}.",
+    "un an": "Vous pouvez le saisir dans un délai d'un an.",
+}
+
+
+@pytest.mark.parametrize(
+    ("left_out", "named"),
+    [
+        ("numero", "le numéro d'ordre"),
+        ("nom", "le nom du médiateur"),
+        ("site", "le site internet du médiateur"),
+        ("un an", "le délai d'un an"),
+    ],
+)
+def test_a_template_without_a_mandatory_mention_is_refused_and_nothing_recorded(
+    register: Path, tmp_path: Path, left_out: str, named: str
+) -> None:
+    """Issue 17: a rejection's letter is said to carry the means of redress, and « oui » is to
+    be recorded, only once the rendered document is seen to carry them."""
+    from docx import Document
+
+    document = Document()
+    for key, paragraph in _FULL_ANSWER.items():
+        if key != left_out:
+            document.add_paragraph(paragraph)
+    template = tmp_path / "sans.docx"
+    document.save(str(template))
+    code, out, err = run(
+        str(register), "26.1601.002", "--type", "reponse", "--modele", str(template)
+    )
+    assert code == 2 and named in err and "Aucun courrier n'a été écrit" in err
+    assert "incluses" not in out and "« oui »" not in out
+    assert not (tmp_path / "courrier-reponse-26.1601.002.docx").exists()
+    # with every mention, the same template is accepted and its claim is true
+    full = Document()
+    for paragraph in _FULL_ANSWER.values():
+        full.add_paragraph(paragraph)
+    full.save(str(template))
+    code, out, err = run(
+        str(register), "26.1601.002", "--type", "reponse", "--modele", str(template)
+    )
+    assert code == 0, err
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from suivi_xlsx.errors import RefusedError, SuiviError
 from suivi_xlsx.outputs.files import existing_output, write_new_file
 from suivi_xlsx.outputs.letters.content import PLACEHOLDERS, SETTING_ROWS, Letter, LetterKind
+from suivi_xlsx.outputs.letters.mentions import missing_mentions
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]
@@ -44,6 +45,11 @@ class TemplateError(SuiviError):
     (exit 2)."""
 
     exit_code = 2
+
+
+class MentionsError(TemplateError):
+    """The rendered letter lacks a mandatory mention (``mentions.MENTIONS``): the template
+    must be fixed (exit 2); nothing is written, nothing is to be recorded."""
 
 
 class MissingSettingsError(RefusedError):
@@ -242,7 +248,19 @@ def render_letter(letter: Letter, template_path: Path | None = None) -> bytes:
     _set_properties(template, letter)
     buffer = io.BytesIO()
     template.save(buffer)
-    return buffer.getvalue()
+    rendered = buffer.getvalue()
+    # What the command then says (« voies de recours incluses », « oui » to record) must be
+    # true of this very document, whatever the template.
+    missing = missing_mentions(letter, rendered)
+    if missing:
+        lacks = " ; ".join(f"{m.label} ({m.field})" for m in missing)
+        raise MentionsError(
+            f"le courrier produit avec le modèle « {path.name} » ne contient pas : {lacks}. "
+            "Ajoutez-les au modèle, puis relancez. Aucun courrier n'a été écrit et rien n'est à "
+            "noter dans le registre.",
+            path=path,
+        )
+    return rendered
 
 
 def _what_missing(used: set[str]) -> str:
