@@ -90,7 +90,12 @@ _EXPORTS: dict[str, str] = {
     "undated_text": "suivi_xlsx.outputs.summary.texts",
     "within": "suivi_xlsx.outputs.summary.texts",
     "writable_format": "suivi_xlsx.writeback",
-    "write_calendar": "suivi_xlsx.outputs.followup.files",
+    "write_calendar": "suivi_xlsx.outputs.followup.calendar",
+    "plan_calendar": "suivi_xlsx.outputs.followup.calendar",
+    "read_previous_calendar": "suivi_xlsx.outputs.followup.calendar",
+    "person_calendar_paths": "suivi_xlsx.outputs.followup.calendar",
+    "refuse_existing_calendars": "suivi_xlsx.outputs.followup.calendar",
+    "step_states": "suivi_xlsx.outputs.followup.compute",
     "write_document": "suivi_xlsx.outputs.letters.docx",
     "write_workbook": "suivi_xlsx.outputs.followup.files",
 }
@@ -148,13 +153,18 @@ __all__ = [
     "is_overdue",
     "is_valid_agency",
     "load_register",
+    "person_calendar_paths",
+    "plan_calendar",
     "plan_update",
+    "read_previous_calendar",
     "redress_given",
+    "refuse_existing_calendars",
     "release_freed_memory",
     "render_letter",
     "render_text",
     "report_to_dict",
     "safe_text",
+    "step_states",
     "text_lines",
     "to_acknowledge",
     "to_frames",
@@ -215,8 +225,15 @@ if TYPE_CHECKING:
     from suivi_xlsx.domain.vocabulary import redress_given
     from suivi_xlsx.errors import NoRegisterError, RefusedError, SuiviError, SuiviWarning
     from suivi_xlsx.outputs.files import existing_output
-    from suivi_xlsx.outputs.followup.compute import follow_up, text_lines
-    from suivi_xlsx.outputs.followup.files import write_calendar, write_workbook
+    from suivi_xlsx.outputs.followup.calendar import (
+        person_calendar_paths,
+        plan_calendar,
+        read_previous_calendar,
+        refuse_existing_calendars,
+        write_calendar,
+    )
+    from suivi_xlsx.outputs.followup.compute import follow_up, step_states, text_lines
+    from suivi_xlsx.outputs.followup.files import write_workbook
     from suivi_xlsx.outputs.letters.content import (
         Letter,
         LetterKind,

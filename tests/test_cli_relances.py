@@ -332,3 +332,154 @@ def test_workbook_links_are_relative_and_survive_a_moved_folder(
         assert (resaved.parent / target).resolve() == (moved / register.name).resolve()
     finally:
         shutil.move(str(moved), tmp_path)
+
+
+# --- the calendar over time: steps done are cancelled, one file per person -------------------
+
+
+def _events(path: Path) -> dict[str, object]:
+    return {str(e["uid"]): e for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT")}
+
+
+def _rows(*, acknowledged: bool = False, closed: bool = False) -> list[dict[str, object]]:
+    return [
+        entry(
+            D(2026, 11, 5),
+            number="26.1601.001",
+            owner="Mme Martin",
+            due=D(2027, 1, 5),
+            ack_date=D(2026, 11, 20) if acknowledged else None,
+        ),
+        entry(
+            D(2026, 10, 1),
+            number="26.1601.003",
+            owner="martin",
+            due=D(2026, 12, 1),
+            ack_date=D(2026, 10, 3),
+            answer_date=D(2026, 10, 20),
+            closed=D(2026, 11, 24) if closed else None,
+        ),
+        entry(D(2026, 11, 10), number="26.1601.006", owner="M. Leroy", ack_date=D(2026, 11, 12)),
+    ]
+
+
+def _register(path: Path, rows: list[dict[str, object]]) -> Path:
+    return make_register(path, rows, sheet="2026", columns=COLUMNS)
+
+
+def test_calendar_cancels_the_steps_done_since_the_previous_file(tmp_path: Path) -> None:
+    register = _register(tmp_path / "registre.xlsx", _rows())
+    out = tmp_path / "relances.ics"
+    assert run(str(register), "--today", TODAY, "--ics", str(out))[0] == 0
+    before = _events(out)
+    summaries = {str(e["summary"]).split(" (")[0].split(" — ")[0]: uid for uid, e in before.items()}
+    ack = summaries["[26.1601.001] Accuser réception"]
+    close = summaries["[26.1601.003] Clôturer"]
+    assert all("sequence" not in e for e in before.values())  # a first file: sequence 0
+
+    # The acknowledgement is recorded and 26.1601.003 is closed: the next file cancels both.
+    _register(register, _rows(acknowledged=True, closed=True))
+    code, stdout, err = run(str(register), "--today", TODAY, "--ics", str(out), "--force")
+    assert (code, err) == (0, "")
+    assert "2 étapes faites depuis l'agenda précédent, écrite(s) comme annulée(s)" in stdout
+    after = _events(out)
+    for uid in (ack, close):
+        event = after[uid]
+        assert str(event["status"]) == "CANCELLED"
+        assert int(event["sequence"]) == 1
+        assert event.decoded("dtstart") == before[uid].decoded("dtstart")
+        assert not event.walk("VALARM")
+    # The steps still to do keep their UID, with a higher sequence (an updated event).
+    kept = set(before) - {ack, close}
+    assert kept <= set(after)
+    for uid in kept:
+        assert "status" not in after[uid] and int(after[uid]["sequence"]) == 1
+
+    # A third run does not cancel them again: they were cancelled in the file it replaces.
+    code, stdout, _ = run(str(register), "--today", TODAY, "--ics", str(out), "--force")
+    assert code == 0 and "annulée" not in stdout
+    assert ack not in _events(out) and close not in _events(out)
+
+
+def test_calendar_never_cancels_what_it_cannot_show_done(tmp_path: Path) -> None:
+    register = _register(tmp_path / "registre.xlsx", _rows())
+    out = tmp_path / "relances.ics"
+    assert run(str(register), "--today", TODAY, "--ics", str(out))[0] == 0
+    before = set(_events(out))
+    # A filter leaves steps out; a deleted row is not shown done: nothing is cancelled.
+    _register(register, _rows()[:2])
+    code, stdout, _ = run(
+        str(register), "--today", TODAY, "--ics", str(out), "--force", "--personne", "Leroy"
+    )
+    assert code == 0 and "annulée" not in stdout
+    assert all("status" not in e for e in _events(out).values())
+    code, stdout, _ = run(
+        str(register), "--today", TODAY, "--ics", str(out), "--force", "--personne", "Martin"
+    )
+    assert code == 0 and "annulée" not in stdout
+    assert set(_events(out)) < before
+
+
+def test_calendar_previous_file_named_or_unreadable(tmp_path: Path) -> None:
+    register = _register(tmp_path / "registre.xlsx", _rows())
+    first = tmp_path / "relances-1.ics"
+    assert run(str(register), "--today", TODAY, "--ics", str(first))[0] == 0
+    _register(register, _rows(acknowledged=True))
+    second = tmp_path / "relances-2.ics"
+    code, stdout, _ = run(
+        str(register), "--today", TODAY, "--ics", str(second), "--ics-precedent", str(first)
+    )
+    assert code == 0 and "1 étape faite depuis l'agenda précédent" in stdout
+    assert [str(e["status"]) for e in _events(second).values() if "status" in e] == ["CANCELLED"]
+    assert first.read_bytes()  # the previous file is only read
+
+    garbage = tmp_path / "autre.ics"
+    garbage.write_bytes(b"\x00\xffpas un agenda")
+    code, _, err = run(
+        str(register), "--ics", str(second), "--force", "--ics-precedent", str(garbage)
+    )
+    assert code == 2 and "n'est pas un agenda iCalendar lisible" in err
+    code, _, err = run(str(register), "--ics-precedent", str(first))
+    assert code == 2 and "--ics-precedent va avec --ics" in err
+    # The file --force replaces is not ours: replaced, nothing cancelled, and said.
+    code, stdout, err = run(str(register), "--today", TODAY, "--ics", str(garbage), "--force")
+    assert code == 0 and "n'a pas pu être relu : aucune étape n'y est annulée" in err
+    assert Calendar.from_ical(garbage.read_bytes()).walk("VEVENT")
+
+
+def test_one_calendar_per_person(tmp_path: Path) -> None:
+    rows = [*_rows(), entry(D(2026, 11, 18), number="26.1601.007", owner='A/B: "accueil"?')]
+    register = _register(tmp_path / "registre.xlsx", rows)
+    folder = tmp_path / "agendas"
+    code, stdout, err = run(str(register), "--today", TODAY, "--ics-par-personne", str(folder))
+    assert (code, err) == (0, "")
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == [
+        "relances - A B accueil.ics",
+        "relances - M. Leroy.ics",
+        "relances - Mme Martin.ics",
+    ]
+    assert f"Agendas écrits dans {folder} :" in stdout
+    martin = Calendar.from_ical((folder / "relances - Mme Martin.ics").read_bytes())
+    assert "Mme Martin" in str(martin["x-wr-calname"])
+    cats = {str(c) for e in martin.walk("VEVENT") for c in e["categories"].cats}
+    assert cats == {"Mme Martin"}  # « martin » is the same person: one calendar
+    # Existing files: refused before anything is written, then replaced with --force.
+    stamp = {p.name: p.read_bytes() for p in folder.iterdir()}
+    workbook = tmp_path / "relances.xlsx"
+    code, _, err = run(
+        str(register), "--today", TODAY, "--ics-par-personne", str(folder), "-o", str(workbook)
+    )
+    assert code == 1 and "existe déjà" in err and "--force" in err
+    assert not workbook.exists()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == stamp
+    _register(register, [*_rows(acknowledged=True), rows[-1]])
+    code, stdout, _ = run(
+        str(register), "--today", TODAY, "--ics-par-personne", str(folder), "--force"
+    )
+    assert code == 0
+    assert "relances - Mme Martin.ics (" in stdout and "1 étape faite" in stdout
+    file = tmp_path / "fichier"
+    file.write_text("x")
+    code, _, err = run(str(register), "--ics-par-personne", str(file))
+    assert code == 2 and "n'est pas un dossier" in err

@@ -22,6 +22,7 @@ from suivi_xlsx.domain.model import (
     Settings,
 )
 from suivi_xlsx.domain.numbering import parse_order_number
+from suivi_xlsx.outputs.followup.calendar import event_summary
 from suivi_xlsx.outputs.followup.compute import (
     NO_OWNER,
     Action,
@@ -30,7 +31,7 @@ from suivi_xlsx.outputs.followup.compute import (
     pending_steps,
     text_lines,
 )
-from suivi_xlsx.outputs.followup.files import event_summary, register_link, sheet_names
+from suivi_xlsx.outputs.followup.files import register_link, sheet_names
 from suivi_xlsx.reading.reader import load_register
 
 from .workbooks import entry, make_register

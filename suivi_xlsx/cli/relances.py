@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -79,6 +80,21 @@ def _output(
     help="Écrire les relances dans un agenda (Outlook, Google Agenda, Thunderbird).",
 )
 @click.option(
+    "--ics-precedent",
+    "previous_ics",
+    metavar="FICHIER.ics",
+    default=None,
+    help="L'agenda écrit la fois précédente : les étapes qu'il contient et que le registre "
+    "montre faites y sont écrites comme annulées (par défaut, l'agenda que --force remplace).",
+)
+@click.option(
+    "--ics-par-personne",
+    "ics_folder",
+    metavar="DOSSIER",
+    default=None,
+    help="Écrire un agenda par personne dans ce dossier (« relances - MARTIN Sophie.ics »).",
+)
+@click.option(
     "--rappel",
     "remind",
     type=click.IntRange(0, 365),
@@ -97,6 +113,8 @@ def relances(
     sheet: str | None,
     output: str | None,
     ics: str | None,
+    previous_ics: str | None,
+    ics_folder: str | None,
     remind: int,
     force: bool,
 ) -> None:
@@ -112,6 +130,7 @@ def relances(
       suivi relances registre.xlsx
       suivi relances registre.xlsx --personne "Mme Martin" --jours 15
       suivi relances lyon.xlsx annecy.xlsx -o relances.xlsx --ics relances.ics
+      suivi relances registre.xlsx --ics-par-personne agendas --force
     """
     from suivi_xlsx import follow_up, load_register, text_lines
 
@@ -120,19 +139,25 @@ def relances(
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
         raise SuiviError("le classeur et l'agenda doivent être deux fichiers différents.")
+    if previous_ics is not None and calendar is None:
+        raise SuiviError("--ics-precedent va avec --ics : indiquez aussi l'agenda à écrire.")
+    folder = _folder(ics_folder)
     from suivi_xlsx import existing_output
 
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
         if out is not None and out.exists() and not force:  # before reading: answer at once
             raise existing_output(out, option)
+    previous = _previous(previous_ics, calendar, force)
     registers = [load_register(path, sheet=sheet) for path in paths]
-    follow = follow_up(registers, resolve_today(today), person=person, within=within)
-    if workbook is None and calendar is None:
+    today_ = resolve_today(today)
+    follow = follow_up(registers, today_, person=person, within=within)
+    people_files = _people_files(follow, folder, force)
+    if workbook is None and calendar is None and folder is None:
         # One write: a long list line by line through click is slow on Windows consoles.
         sys.stdout.write("\n".join(text_lines(follow)) + "\n")
         sys.stdout.flush()
         return
-    from suivi_xlsx import write_calendar, write_workbook
+    from suivi_xlsx import write_workbook
 
     lines = text_lines(follow)
     click.echo(lines[0])
@@ -142,5 +167,95 @@ def relances(
     if workbook is not None:
         click.echo(f"Classeur écrit : {write_workbook(follow, workbook, force=force)}")
     if calendar is not None:
-        written = write_calendar(follow, calendar, remind_days=remind, force=force)
-        click.echo(f"Agenda écrit : {written}")
+        _write_calendar(follow, registers, calendar, previous, remind, force)
+    if people_files is not None:
+        _write_people_calendars(follow, registers, people_files, remind, force)
+
+
+def _folder(name: str | None) -> Path | None:
+    if name is None:
+        return None
+    folder = Path(name)
+    if folder.exists() and not folder.is_dir():
+        raise SuiviError(f"« {folder} » n'est pas un dossier : indiquez le dossier des agendas.")
+    if not folder.exists() and not folder.parent.is_dir():
+        raise SuiviError(f"le dossier « {folder.parent} » n'existe pas : créez-le d'abord.")
+    return folder
+
+
+def _previous(name: str | None, calendar: Path | None, force: bool) -> Any:
+    """The previous calendar named by --ics-precedent (unreadable: exit 2), else the one
+    --force replaces (unreadable: replaced without cancelling anything, and said)."""
+    from suivi_xlsx import read_previous_calendar
+
+    if name is not None:
+        return read_previous_calendar(Path(name))
+    if calendar is not None and force and calendar.exists():
+        return _replaced(calendar)
+    return None
+
+
+def _replaced(path: Path) -> Any:
+    from suivi_xlsx import read_previous_calendar
+
+    try:
+        return read_previous_calendar(path)
+    except SuiviError:
+        click.echo(
+            f"Attention : l'agenda remplacé « {path.name} » n'a pas pu être relu : aucune "
+            "étape n'y est annulée.",
+            err=True,
+        )
+        return None
+
+
+def _counts(plan: Any) -> str:
+    from suivi_xlsx import fr_count
+
+    text = fr_count(len(plan.reminders), "étape", "étapes")
+    if plan.cancelled:
+        done = fr_count(len(plan.cancelled), "étape faite", "étapes faites")
+        text += f" ; {done} depuis l'agenda précédent, écrite(s) comme annulée(s)"
+    return text
+
+
+def _write_calendar(
+    follow: Any, registers: list[Any], out: Path, previous: Any, remind: int, force: bool
+) -> None:
+    from suivi_xlsx import plan_calendar, step_states, write_calendar
+
+    states = step_states(registers, follow.today) if previous is not None else None
+    plan = plan_calendar(follow, previous=previous, states=states)
+    written = write_calendar(follow, out, remind_days=remind, force=force, plan=plan)
+    click.echo(f"Agenda écrit : {written} ({_counts(plan)})")
+
+
+def _people_files(follow: Any, folder: Path | None, force: bool) -> tuple[Path, list[Any]] | None:
+    """Each person's calendar in ``folder``; refused (exit 1) before anything is written when
+    one exists without --force."""
+    if folder is None:
+        return None
+    from suivi_xlsx import person_calendar_paths, refuse_existing_calendars
+
+    targets = person_calendar_paths(follow, folder)
+    refuse_existing_calendars([path for _, path in targets], force=force)
+    return folder, targets
+
+
+def _write_people_calendars(
+    follow: Any, registers: list[Any], files: tuple[Path, list[Any]], remind: int, force: bool
+) -> None:
+    from suivi_xlsx import plan_calendar, step_states, write_calendar
+
+    folder, targets = files
+    if not targets:
+        click.echo("Aucun agenda écrit : personne n'a d'étape à suivre.")
+        return
+    previous = {path: _replaced(path) for _, path in targets if path.exists()}
+    states = step_states(registers, follow.today) if any(previous.values()) else None
+    folder.mkdir(exist_ok=True)
+    click.echo(f"Agendas écrits dans {folder} :")
+    for person, path in targets:
+        plan = plan_calendar(follow, person=person, previous=previous.get(path), states=states)
+        write_calendar(follow, path, remind_days=remind, force=force, plan=plan)
+        click.echo(f"  {path.name} ({_counts(plan)})")

@@ -50,8 +50,11 @@ __all__ = [
     "PersonReminders",
     "Reminder",
     "Source",
+    "StepStates",
     "follow_up",
     "pending_steps",
+    "step_states",
+    "step_uid",
 ]
 
 #: The group of entries nobody is in charge of.
@@ -157,15 +160,8 @@ class Reminder:
 
     @property
     def uid(self) -> str:
-        """A calendar UID stable from one run to the next: agency, order number (or sheet and
-        row when there is none) and step; never the deadline, which may move."""
-        entry = self.entry
-        number = entry.order_number
-        where = str(number) if number is not None else entry.order_text
-        if not where:
-            where = f"{entry.sheet}!{entry.row}"
-        key = f"{self.source.agency}|{where}|{self.action.name}"
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + "@suivi-xlsx"
+        """The step's calendar UID (``step_uid``)."""
+        return step_uid(self.source.agency, self.entry, self.action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +222,69 @@ class FollowUp:
             f"Relances au {fr_date(self.today)}{scope} : "
             f"{fr_count(self.count, 'étape', 'étapes')}{late}, {who}."
         )
+
+
+def step_uid(agency: str, entry: Entry, action: Action) -> str:
+    """A calendar UID stable from one run to the next: agency, order number (or sheet and
+    row when there is none) and step; never the deadline, which may move."""
+    number = entry.order_number
+    where = str(number) if number is not None else entry.order_text
+    if not where:
+        where = f"{entry.sheet}!{entry.row}"
+    key = f"{agency}|{where}|{action.name}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + "@suivi-xlsx"
+
+
+@dataclass(frozen=True, slots=True)
+class StepStates:
+    """What the registers say of every step a calendar may hold, before any filter
+    (``--personne``, ``--jours``): which are still to do, and which are done.
+
+    Only a step the registers show as done (its date or word recorded, or its entry closed)
+    lets a calendar cancel the event written for it earlier. A step the registers do not show
+    as done (another register, a renumbered or deleted row, a date made unreadable, a filter)
+    is left as it is: we would not know that it was done."""
+
+    pending: frozenset[str]
+    done: frozenset[str]
+
+    def finished(self, uid: str) -> bool:
+        return uid in self.done and uid not in self.pending
+
+
+def _done_actions(entry: Entry, deadlines: Deadlines, today: dt.date) -> tuple[Action, ...]:
+    if not is_open_at(entry, today):
+        if entry.origin is Origin.FS:
+            return (Action.ACKNOWLEDGE, Action.ANSWER, Action.INFORM, Action.CLOSE)
+        return (Action.CLOSE,)
+    if entry.origin is not Origin.FS:
+        return ()
+    done: list[Action] = []
+    ack = acknowledgement(entry, deadlines, today)
+    if ack is not None and ack.done:
+        done.append(Action.ACKNOWLEDGE)
+    step = answer(entry, deadlines, today)
+    if step is not None and step.done:  # once answered, no more news to give
+        done += (Action.ANSWER, Action.INFORM)
+    return tuple(done)
+
+
+def step_states(registers: Iterable[Register], today: dt.date) -> StepStates:
+    """The ``StepStates`` of every entry of ``registers`` at ``today``, from the same
+    procedure functions and ``pending_steps`` the reminders come from."""
+    pending: set[str] = set()
+    done: set[str] = set()
+    registers = list(registers)
+    for register, source in zip(registers, _sources(registers), strict=True):
+        deadlines = Deadlines.from_settings(register.settings)
+        inform_days = register.settings.inform_interval
+        for sheet in register.sheets:
+            for entry in sheet.entries:
+                for action in _done_actions(entry, deadlines, today):
+                    done.add(step_uid(source.agency, entry, action))
+                for action, _ in pending_steps(entry, deadlines, today, inform_days):
+                    pending.add(step_uid(source.agency, entry, action))
+    return StepStates(frozenset(pending), frozenset(done))
 
 
 def pending_steps(

@@ -1,21 +1,15 @@
-"""The follow-up reminders (``followup.FollowUp``) as files: a workbook and a calendar.
+"""The follow-up reminders (``followup.FollowUp``) as a workbook (xlsxwriter): an overview
+sheet (« Synthèse ») and one sheet per person, printable (A4 landscape, one page wide, title
+with the date, header row repeated on every page), each step linking to its cell in the
+register (``calendar`` writes the same reminders as an agenda).
 
-- ``write_workbook``: xlsxwriter; an overview sheet (« Synthèse ») and one sheet per person,
-  printable (A4 landscape, one page wide, title with the date, header row repeated on every
-  page), each step linking to its cell in the register;
-- ``write_calendar``: an iCalendar file (RFC 5545, with the ``icalendar`` library): one all-day
-  event per step on its deadline, the person as category, a reminder some days before, and a
-  UID stable from one run to the next, so that importing a newer file again updates the events
-  instead of duplicating them.
-
-Both write to a temporary file beside the target and move it into place once complete: a
-failure leaves nothing behind. xlsxwriter and icalendar are imported inside the functions.
+It writes to a temporary file beside the target and moves it into place once complete: a
+failure leaves nothing behind. xlsxwriter is imported inside the functions.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -348,93 +342,3 @@ def _link_text(several: bool) -> Callable[[Reminder], str]:
     if several:
         return lambda r: f"{r.source.file_name} {r.cell}"
     return lambda r: r.cell
-
-
-# --- calendar --------------------------------------------------------------------------------
-
-
-def event_summary(reminder: Reminder) -> str:
-    """« [26.1601.010] Accuser réception — DUPONT Marie »."""
-    where = reminder.entry.order_text or f"{reminder.entry.sheet}, ligne {reminder.entry.row}"
-    summary = f"[{where}] {reminder.action.value}"
-    return f"{summary} — {reminder.client}" if reminder.client else summary
-
-
-def _description(reminder: Reminder, today: dt.date) -> str:
-    lines = [
-        f"{reminder.action.value} avant le {fr_date(reminder.deadline)}"
-        + (f" (en retard au {fr_date(today)})" if reminder.days_left < 0 else "")
-        + ".",
-    ]
-    if reminder.subject:
-        lines.append(f"Objet : {reminder.subject}")
-    if reminder.client:
-        lines.append(f"Client : {reminder.client}")
-    lines.append(f"Personne chargée du dossier : {reminder.person}")
-    agency = f", agence {reminder.source.agency}" if reminder.source.label else ""
-    lines.append(f"Registre : {reminder.source.file_name}, cellule {reminder.cell}{agency}")
-    return "\n".join(lines)
-
-
-def calendar_bytes(
-    follow: FollowUp, *, remind_days: int = 2, stamp: dt.datetime | None = None
-) -> bytes:
-    """The iCalendar text of the reminders (CRLF lines, folded at 75 octets, values escaped,
-    as ``icalendar`` writes them)."""
-    from icalendar import Alarm, Calendar, Event
-
-    stamp = stamp or dt.datetime.now(dt.timezone.utc)
-    calendar = Calendar()
-    calendar.add("prodid", "-//suivi-xlsx//Relances du registre des réclamations//FR")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Relances du registre")
-    seen: set[str] = set()
-    trigger = -dt.timedelta(days=remind_days)
-    for reminder in follow.reminders:
-        uid = reminder.uid
-        if uid in seen:  # the same order number twice in the register (suivi-check says so)
-            uid = f"{uid.split('@')[0]}-{reminder.entry.sheet}-{reminder.entry.row}@suivi-xlsx"
-        seen.add(uid)
-        summary = event_summary(reminder)
-        event = Event()
-        event.add("uid", uid)
-        event.add("dtstamp", stamp)
-        # A step already late goes on the reference date, its deadline in the title: on its
-        # past deadline, nobody would see it, and its alarm would already have gone off. No
-        # alarm before the reference date either.
-        day = max(reminder.deadline, follow.today)
-        if reminder.deadline < follow.today:
-            summary = f"{summary} (en retard, échéance du {fr_date(reminder.deadline)})"
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", summary)
-        event.add("description", _description(reminder, follow.today))
-        event.add("categories", [reminder.person])
-        event.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", max(trigger, follow.today - day))
-        event.add_component(alarm)
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
-
-
-def write_calendar(
-    follow: FollowUp,
-    out: str | os.PathLike[str],
-    *,
-    remind_days: int = 2,
-    force: bool = False,
-) -> Path:
-    """Write the reminders to the iCalendar file ``out`` (.ics) and return its path. Refuses
-    (``RefusedError``, nothing written) an existing ``out`` unless ``force``."""
-    data = calendar_bytes(follow, remind_days=remind_days)
-
-    def write(path: Path) -> None:
-        path.write_bytes(data)
-
-    return write_new_file(Path(out), write, force=force, option="--ics")
