@@ -19,6 +19,7 @@ from suivi_xlsx.domain.model import SEED_COLUMNS, Column
 from suivi_xlsx.domain.procedure import complaint_due_date, is_late, is_overdue
 from suivi_xlsx.domain.rules import CheckOptions, check_register
 from suivi_xlsx.domain.update import plan_update
+from suivi_xlsx.outputs.followup.compute import Action, follow_up
 from suivi_xlsx.outputs.summary.stats import yearly_stats
 from suivi_xlsx.reading.reader import load_register
 from suivi_xlsx.xlsx.write import apply_update
@@ -184,6 +185,16 @@ def test_update_check_and_summary_agree(
         years = sorted({e.received_on.year for e in after.entries if e.received_on})
         summary_late = sum(yearly_stats([after], y, today).total.overdue for y in years)
         assert summary_late == len(late_rows)
+        # ... and relances lists those first, as late; its « Donner des nouvelles » in retard
+        # are exactly the check's client-sans-nouvelles (same rule, same 30-day default)
+        reminders = follow_up([after], today).reminders
+        steps = (Action.ACKNOWLEDGE, Action.ANSWER, Action.CLOSE)
+        assert {r.entry.row for r in reminders if r.late and r.action in steps} == late_rows
+        news = {f.row for f in report.findings if f.code == "client-sans-nouvelles"}
+        assert {r.entry.row for r in reminders if r.late and r.action is Action.INFORM} == news
+        answered = {r.entry.row for r in reminders if r.action is Action.ANSWER}
+        informed = {r.entry.row for r in reminders if r.action is Action.INFORM}
+        assert informed <= answered  # once answered: « Clôturer », never news
 
         # 4. converted text dates are real dates now; without the option, every late row
         # whose due date is text is named in the report
@@ -286,7 +297,6 @@ def test_the_shortcut_never_hides_a_late_step(
 def _late_everywhere(path: Path, today: dt.date) -> dict[str, set[tuple[str, int]]]:
     """The late rows as each command decides them, on the register at ``path``."""
     from suivi_xlsx.domain.update import highlight_counts
-    from suivi_xlsx.outputs.followup.compute import Action, follow_up
 
     register = load_register(path)
     deadlines = Deadlines.from_settings(register.settings)
