@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +272,53 @@ def test_libreoffice_colours_a_late_acknowledgement_whatever_the_due_date(
     assert counts["overdue"] > 0, counts
 
 
+def test_libreoffice_colours_a_late_acknowledgement_in_working_days(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """Counted in working days (Paramètres), a complaint whose acknowledgement is 2 working days
+    late, its due date ahead, is red after ``suivi update``; one still in time is not; a second
+    update recognises the rules and leaves the sheet as it is."""
+    from suivi_xlsx.domain.deadlines import Deadlines
+    from suivi_xlsx.domain.model import SEED_COLUMNS, Calendar
+    from suivi_xlsx.domain.procedure import is_late
+    from suivi_xlsx.domain.update import plan_update
+    from suivi_xlsx.reading.reader import load_register
+
+    from .workbooks import entry, make_register
+
+    today = dt.date.today()  # LibreOffice's TODAY()
+    count = Deadlines(calendar=Calendar.WORKING_DAYS)
+    late = next(
+        today - dt.timedelta(days=back)
+        for back in range(1, 60)
+        if today - dt.timedelta(days=5)
+        <= count.ack_deadline(today - dt.timedelta(days=back))
+        <= today - dt.timedelta(days=2)
+    )
+    path = make_register(
+        tmp_path / "registre.xlsx",
+        [entry(late, number="26.1601.001", due=today + dt.timedelta(days=40))],
+        columns=[*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE],
+        more_sheets={
+            "Paramètres": [["Paramètre", "Valeur"], ["Décompte des délais", "jours ouvrables"]]
+        },
+    )
+    register = load_register(path)
+    deadlines = Deadlines.from_settings(register.settings)
+    assert deadlines.working_days and is_late(register.entries[0], deadlines, today)
+    apply_update(path, plan_update(register, today=today), backup=False)
+    assert fills_rendered(path, tmp_path, libreoffice)["overdue"] > 0
+
+    def rules() -> int:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("xl/worksheets/sheet1.xml").count(b"<cfRule")
+
+    first = rules()
+    assert first == 3
+    apply_update(path, plan_update(load_register(path), today=today), backup=False)
+    assert rules() == first
+
+
 _ROW = st.fixed_dictionaries(
     {
         "received": st.integers(0, 150),  # days before today
@@ -288,11 +336,13 @@ _ROW = st.fixed_dictionaries(
     max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=st.lists(_ROW, min_size=20, max_size=40))
+@pytest.mark.parametrize("working", [False, True], ids=["jours-calendaires", "jours-ouvrables"])
 def test_libreoffice_red_rule_is_procedure_is_late(
-    rows: list[dict[str, Any]], tmp_path: Path, libreoffice: LibreOffice
+    working: bool, rows: list[dict[str, Any]], tmp_path: Path, libreoffice: LibreOffice
 ) -> None:
     """The red rule's formula, computed by LibreOffice on random rows, is ``procedure.is_late``
-    row by row (calendar days; closing dates up to today)."""
+    row by row (calendar days, and working days with the public holidays the formula carries;
+    closing dates up to today)."""
     from openpyxl import Workbook
 
     from suivi_xlsx.domain.deadlines import Deadlines
@@ -303,8 +353,26 @@ def test_libreoffice_red_rule_is_procedure_is_late(
     today = dt.date.today()  # LibreOffice's TODAY()
     folder = tmp_path / f"rule-{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
+    holidays: tuple[dt.date, ...] = ()
+    if working:
+        from suivi_xlsx.domain.deadlines import public_holidays
+
+        years = range(today.year - 1, today.year + 2)
+        holidays = tuple(sorted(d for y in years for d in public_holidays(y)))
     highlight = Highlight(
-        "Registre", 2, 200, 0, 12, 9, 10, 7, received_column=1, ack_column=11, answer_column=12
+        "Registre",
+        2,
+        200,
+        0,
+        12,
+        9,
+        10,
+        7,
+        received_column=1,
+        ack_column=11,
+        answer_column=12,
+        working_days=working,
+        holidays=holidays,
     )
     formula = planned(highlight)[1][OVERDUE]
     wb = Workbook()
@@ -333,6 +401,20 @@ def test_libreoffice_red_rule_is_procedure_is_late(
         {"received": 70, "due": 5, "closed": None, "ack": 3, "answer": None},
         {"received": 5, "due": 50, "closed": None, "ack": None, "answer": None},
     ]
+    if working:  # the last day of each delay, and the day after, counted in working days
+        from suivi_xlsx.domain.model import Calendar
+
+        count = Deadlines(calendar=Calendar.WORKING_DAYS)
+        for back in range(1, 120):
+            received = today - dt.timedelta(days=back)
+            for deadline, ack in (
+                (count.ack_deadline(received), None),
+                (count.answer_deadline(received), 1),
+            ):
+                if deadline in (today, today - dt.timedelta(days=1)):
+                    known.append(
+                        {"received": back, "due": 50, "closed": None, "ack": ack, "answer": None}
+                    )
     for r, row in enumerate([*known, *rows], start=2):
         received = today - dt.timedelta(days=row["received"])
 
@@ -345,10 +427,13 @@ def test_libreoffice_red_rule_is_procedure_is_late(
         cells = [2026, received, "X", None, "FS", "Objet", None, "suivi", "Mme Martin", due]
         cells += [after(row["closed"]), after(row["ack"]), after(row["answer"])]
         ws.append([*cells, "=" + re.sub(r"(\$[A-Z]+)2\b", rf"\g<1>{r}", formula)])
+    if working:
+        wb.create_sheet("Paramètres").append(["Décompte des délais", "jours ouvrables"])
     path = folder / "registre.xlsx"
     wb.save(path)
     register = load_register(path)
     deadlines = Deadlines.from_settings(register.settings)
+    assert deadlines.working_days is working
     expected = [is_late(e, deadlines, today) for e in register.entries]
     csv = libreoffice.convert(path, "csv", folder / "csv")
     computed = [

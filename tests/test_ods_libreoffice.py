@@ -165,3 +165,44 @@ def test_libreoffice_colours_late_rows_of_an_ods(tmp_path: Path, libreoffice: Li
     counts = fills_rendered(ods, tmp_path / "after", libreoffice)
     assert all(counts[kind] > 0 for kind in FILLS), counts
     assert counts["due-soon"] > 1.5 * counts["overdue"]
+
+
+def test_libreoffice_colours_a_late_acknowledgement_in_working_days_in_an_ods(
+    tmp_path: Path, libreoffice: LibreOffice
+) -> None:
+    """The working-days red rule (Monday to Saturday, holidays in the formula) in OpenFormula
+    notation: LibreOffice colours an .ods complaint whose acknowledgement is late, its due date
+    ahead, as ``procedure.is_late`` says."""
+    from suivi_xlsx.domain.deadlines import Deadlines
+    from suivi_xlsx.domain.model import SEED_COLUMNS, Calendar, Column
+    from suivi_xlsx.domain.procedure import is_late
+    from suivi_xlsx.domain.update import plan_update
+    from suivi_xlsx.reading.reader import load_register
+
+    from .workbooks import entry, make_register
+
+    today = dt.date.today()  # LibreOffice's TODAY()
+    count = Deadlines(calendar=Calendar.WORKING_DAYS)
+    late = next(
+        today - dt.timedelta(days=back)
+        for back in range(1, 60)
+        if today - dt.timedelta(days=5)
+        <= count.ack_deadline(today - dt.timedelta(days=back))
+        <= today - dt.timedelta(days=2)
+    )
+    xlsx = make_register(
+        tmp_path / "registre.xlsx",
+        [entry(late, number="26.1601.001", due=today + dt.timedelta(days=40))],
+        columns=[*SEED_COLUMNS, Column.ACK_DATE, Column.ANSWER_DATE],
+        more_sheets={
+            "Paramètres": [["Paramètre", "Valeur"], ["Décompte des délais", "jours ouvrables"]]
+        },
+    )
+    ods = libreoffice.convert(xlsx, "ods", tmp_path / "ods")
+    register = load_register(ods)
+    deadlines = Deadlines.from_settings(register.settings)
+    assert deadlines.working_days and is_late(register.entries[0], deadlines, today)
+    assert fills_rendered(ods, tmp_path / "before", libreoffice)["overdue"] == 0
+    apply_update(ods, plan_update(register, today=today), backup=False)
+    assert b"MOD(WEEKDAY(" in zipfile.ZipFile(ods).read("content.xml")
+    assert fills_rendered(ods, tmp_path / "after", libreoffice)["overdue"] > 0

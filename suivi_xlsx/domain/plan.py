@@ -48,13 +48,16 @@ class Highlight:
     soon_days: int = 7
     # The complaint's steps in the red rule (``procedure.is_late``): the Date column, the
     # acknowledgement and answer date columns when the sheet has them, and the delays.
-    # ``received_column`` is None when the steps are left out (working days: the formula
-    # cannot know the public holidays).
+    # ``received_column`` is None when the steps are left out (no Date column).
     received_column: int | None = None
     ack_column: int | None = None
     answer_column: int | None = None
     ack_days: int = 10
     answer_months: int = 2
+    # Counting in working days (Monday to Saturday, public holidays excepted, as
+    # ``deadlines``): the public holidays the formula must know, in date order.
+    working_days: bool = False
+    holidays: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from suivi_xlsx.domain.a1 import cell_ref
-from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.deadlines import Deadlines, public_holidays
 from suivi_xlsx.domain.findings import fr_count, fr_date
 from suivi_xlsx.domain.model import (
     DATE_COLUMNS,
@@ -180,15 +180,17 @@ def _skip_reason(entry: Entry, needs: _Needs) -> str:
     return f"{why} : impossible de compléter {what} ; corrigez la Date puis relancez."
 
 
-def _highlight(sheet: RegisterSheet, soon_days: int, deadlines: Deadlines) -> Highlight | None:
+def _highlight(
+    sheet: RegisterSheet, soon_days: int, deadlines: Deadlines, today: dt.date
+) -> Highlight | None:
     due = sheet.columns.get(Column.DUE_DATE)
     closed = sheet.columns.get(Column.CLOSED_ON)
     if due is None or closed is None:
         return None
     spanned = list(sheet.headers) or list(sheet.columns.values())
-    # A late acknowledgement or answer colours the row too (``procedure.is_late``), with
-    # calendar days only: working days need the public holidays, which a formula lacks.
-    received = None if deadlines.working_days else sheet.columns.get(Column.DATE)
+    # A late acknowledgement or answer colours the row too (``procedure.is_late``); counted
+    # in working days, the formula carries the public holidays it needs.
+    received = sheet.columns.get(Column.DATE)
     return Highlight(
         sheet=sheet.name,
         first_row=sheet.header_row + 1,
@@ -203,7 +205,30 @@ def _highlight(sheet: RegisterSheet, soon_days: int, deadlines: Deadlines) -> Hi
         answer_column=sheet.columns.get(Column.ANSWER_DATE),
         ack_days=deadlines.ack_days,
         answer_months=deadlines.answer_months,
+        working_days=deadlines.working_days,
+        holidays=_formula_holidays(sheet, deadlines, today) if deadlines.working_days else (),
     )
+
+
+# A formula that stays true on the days after the update: the holidays of the years ahead too,
+# for the rows typed later.
+_YEARS_AHEAD = 2
+
+
+def _formula_holidays(
+    sheet: RegisterSheet, deadlines: Deadlines, today: dt.date
+) -> tuple[dt.date, ...]:
+    """The public holidays the red rule needs: those of every year an open entry's deadlines
+    may fall in (its receipt year and the next), and of this year and the next ones."""
+    years = set(range(today.year - 1, today.year + _YEARS_AHEAD + 1))
+    for entry in sheet.entries:
+        received = entry.received_on
+        if received is not None and is_open_at(entry, today):
+            years |= {received.year, received.year + 1}
+    days: set[dt.date] = set()
+    for year in years:
+        days |= public_holidays(year, deadlines.alsace_moselle)
+    return tuple(sorted(days))
 
 
 def plan_update(
@@ -299,7 +324,7 @@ def plan_update(
     if len(targets) > 1:
         edits.sort(key=lambda e: order[e.sheet])  # stable: rows stay in order per sheet
     highlights = tuple(
-        h for h in (_highlight(s, soon_days, deadlines) for s in targets) if h is not None
+        h for h in (_highlight(s, soon_days, deadlines, today) for s in targets) if h is not None
     )
     if not highlights:
         uncoloured.clear()  # nothing is coloured on such a sheet anyway

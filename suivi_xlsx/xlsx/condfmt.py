@@ -17,6 +17,7 @@ from suivi_xlsx.domain.a1 import cell_ref, column_letter
 from suivi_xlsx.domain.plan import Highlight
 from suivi_xlsx.domain.vocabulary import CLOSED_WORD_SEPARATORS, CLOSED_WORDS_TYPED
 from suivi_xlsx.xlsx.styles import Styles, get_attr
+from suivi_xlsx.xlsx.xmltext import excel_serial
 
 OVERDUE = "overdue"
 DUE_SOON = "due-soon"
@@ -71,13 +72,41 @@ def _not_done(*cells: str) -> str:
     return ",".join("NOT(" + _DONE.replace("{x}", cell) + ")" for cell in cells)
 
 
-def _steps_template(ack: bool, answer: bool) -> str:
+# Working days (``deadlines``: Monday to Saturday, public holidays excepted). Not
+# WORKDAY.INTL: Excel wants it as « _xlfn.WORKDAY.INTL » in the file, which LibreOffice reads as
+# an unknown name. The number of working days in the days after {a} up to {e}: the days, less
+# the Sundays (WEEKDAY(…,2) is 7 on a Sunday), less the holidays that fall on another day ({hol},
+# an inline array of date serial numbers). A deadline N working days after {a} has passed on
+# TODAY() once there are N working days from the day after {a} to yesterday.
+_WORKING_DAYS = (
+    "(({e})-({a})-INT((({e})-({a})+MOD(WEEKDAY({a},2),7))/7)"
+    "-SUMPRODUCT(({hol}>({a}))*({hol}<=({e}))))"
+)
+
+
+def _working_days_after(a: str) -> str:
+    return _WORKING_DAYS.replace("{a}", a).replace("{e}", "TODAY()-1")
+
+
+# Past the acknowledgement deadline; past the answer deadline (2 months, moved to the next
+# working day: passed once a working day has gone by since the day before the two months).
+_ACK_LATE = {False: "TODAY()>{b}+{ack}", True: _working_days_after("{b}") + ">={ack}"}
+_ANSWER_LATE = {
+    False: "TODAY()>EDATE({b},{months})",
+    True: _working_days_after("EDATE({b},{months})-1") + ">=1",
+}
+
+
+_SUNDAY = 6  # ``date.weekday()``
+
+
+def _steps_template(ack: bool, answer: bool, working: bool = False) -> str:
     ack_cells = (("{l}",) if ack else ()) + (("{m}",) if answer else ())
     answer_cells = ("{m}",) if answer else ()
-    late_answer = "TODAY()>EDATE({b},{months})"
+    late_answer = _ANSWER_LATE[working]
     parts = []
     if ack_cells:
-        parts.append("AND(" + _not_done(*ack_cells) + ",TODAY()>{b}+{ack})")
+        parts.append("AND(" + _not_done(*ack_cells) + "," + _ACK_LATE[working] + ")")
     parts.append(
         "AND(" + _not_done(*answer_cells) + "," + late_answer + ")" if answer_cells else late_answer
     )
@@ -91,7 +120,10 @@ def _steps_template(ack: bool, answer: bool) -> str:
 
 
 _STEP_TEMPLATES = {
-    (ack, answer): _steps_template(ack, answer) for ack in (False, True) for answer in (False, True)
+    (ack, answer, working): _steps_template(ack, answer, working)
+    for ack in (False, True)
+    for answer in (False, True)
+    for working in (False, True)
 }
 
 
@@ -128,6 +160,7 @@ def _recogniser(template: str) -> re.Pattern[str]:
         pattern = pattern.replace(re.escape("{" + name + "}"), cell)
     for name in ("soon", "ack", "months"):
         pattern = pattern.replace(re.escape("{" + name + "}"), "[0-9]+")
+    pattern = pattern.replace(re.escape("{hol}"), r"\{[0-9,]*\}")
     pattern = pattern.replace(re.escape("{words}"), r"\{[^{}]*\}")
     return re.compile(f"^{pattern}$")
 
@@ -174,8 +207,9 @@ def kind_of(formula: str) -> str | None:
     return None
 
 
-def planned(highlight: Highlight) -> tuple[str, dict[str, str]]:
-    """(sqref, kind → formula) for one highlight."""
+def planned(highlight: Highlight, *, date1904: bool = False) -> tuple[str, dict[str, str]]:
+    """(sqref, kind → formula) for one highlight; ``date1904``: the workbook's date system,
+    for the holidays' serial numbers."""
     row = highlight.first_row
     k = f"${column_letter(highlight.closed_column)}{row}"
     j = f"${column_letter(highlight.due_column)}{row}"
@@ -191,7 +225,13 @@ def planned(highlight: Highlight) -> tuple[str, dict[str, str]]:
             "ack": str(highlight.ack_days),
             "months": str(highlight.answer_months),
         }
-        template = _STEP_TEMPLATES[(ack is not None, answer is not None)]
+        if highlight.working_days:
+            # Sundays are already left out; serial 0 stands for « no holiday » (never a date
+            # of the register).
+            days = [day for day in highlight.holidays if day.weekday() != _SUNDAY]
+            serials = [excel_serial(day, date1904=date1904) for day in days] or [0]
+            cells["hol"] = "{" + ",".join(str(serial) for serial in serials) + "}"
+        template = _STEP_TEMPLATES[(ack is not None, answer is not None, highlight.working_days)]
         formulas[OVERDUE] = _fill(template, k, j, highlight.soon_days, **cells)
     first = cell_ref(highlight.first_row, highlight.first_column)
     last = cell_ref(max(highlight.last_row, highlight.first_row), highlight.last_column)
@@ -309,7 +349,12 @@ def render_block(
 
 
 def apply_highlights(
-    tail: str, prefix: str, highlights: list[Highlight], styles: Styles | None
+    tail: str,
+    prefix: str,
+    highlights: list[Highlight],
+    styles: Styles | None,
+    *,
+    date1904: bool = False,
 ) -> str | None:
     """The sheet text after ``sheetData`` with our rules added or refreshed; None when every
     planned rule is already there as planned."""
@@ -320,7 +365,7 @@ def apply_highlights(
     new_blocks: list[str] = []
     free = list(blocks)
     for highlight in highlights:
-        sqref, formulas = planned(highlight)
+        sqref, formulas = planned(highlight, date1904=date1904)
         same = next((b for b in free if b.sqref == sqref and b.formulas == formulas), None)
         if same is not None:
             free.remove(same)

@@ -689,7 +689,11 @@ def patch_sheet(
     segments.append(view[pos : sheet.content_end])
 
     tail = body[sheet.data_end :].decode("utf-8")
-    new_tail = apply_highlights(tail, prefix, list(highlights), styles) if highlights else None
+    new_tail = (
+        apply_highlights(tail, prefix, list(highlights), styles, date1904=date1904)
+        if highlights
+        else None
+    )
     if not by_row and new_tail is None:
         return SheetPatch(None, False, sheet.prefix)
 
