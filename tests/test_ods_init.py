@@ -3,6 +3,7 @@ columns, dropdown lists and guide, read back as the .xlsx template is."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -58,7 +59,37 @@ def test_libreoffice_opens_the_ods_template(tmp_path: Path, libreoffice: LibreOf
     resaved = libreoffice.convert(book, "xlsx", tmp_path / "lo")
     with zipfile.ZipFile(resaved) as package:
         sheet = package.read("xl/worksheets/sheet1.xml")
+        workbook = package.read("xl/workbook.xml")
     assert b'sqref="E2:E201" type="list"' in sheet or b'type="list"' in sheet
     assert load_register(resaved).settings.agency == "1601"
+    # As the .xlsx template: the header row printed atop every page, A4 landscape, one page
+    # wide (LibreOffice carries these into the .xlsx it saves).
+    assert b'orientation="landscape"' in sheet and b'paperSize="9"' in sheet
+    assert b'fitToWidth="1" fitToHeight="0"' in sheet
+    assert re.search(rb"_xlnm.Print_Titles[^>]*>[^<]*\$1:\$1<", workbook), workbook
     pdf = libreoffice.convert(book, "pdf", tmp_path / "pdf")
     assert pdf.stat().st_size > 1000
+
+
+def test_ods_template_freezes_its_header_rows(tmp_path: Path) -> None:
+    """The header row stays in view while scrolling: LibreOffice's view settings (a frozen
+    split, mode 2, below row 1) for the register and the settings sheet. LibreOffice without
+    a screen neither reads nor writes view settings, so this is checked in the file itself."""
+    book = tmp_path / "registre.ods"
+    assert _init(book, "--format", "ods")[0] == 0
+    with zipfile.ZipFile(book) as package:
+        settings = package.read("settings.xml").decode()
+        manifest = package.read("META-INF/manifest.xml").decode()
+    assert 'manifest:full-path="settings.xml"' in manifest
+    tables = dict(
+        re.findall(
+            r'<config:config-item-map-entry config:name="([^"]+)">'
+            r"(.*?)</config:config-item-map-entry>",
+            settings,
+        )
+    )
+    for name in ("Registre", "Paramètres"):
+        items = dict(re.findall(r'config:name="(\w+)" config:type="\w+">([^<]*)<', tables[name]))
+        assert items["VerticalSplitMode"] == "2" and items["VerticalSplitPosition"] == "1"
+        assert items["PositionBottom"] == "1"
+    assert "VerticalSplitMode" not in tables["Mode d'emploi"]

@@ -83,6 +83,9 @@ class SheetSpec:
     rows: list[tuple[float | None, list[CellSpec]]] = field(default_factory=list)
     # (count, cells): a block of identical rows (the empty table body), written once.
     repeated: list[tuple[int, list[CellSpec]]] = field(default_factory=list)
+    # The first rows kept in view while scrolling and printed atop every page (0: none).
+    header_rows: int = 0
+    landscape: bool = False  # A4 landscape, one page wide (else A4 portrait, one page wide)
 
 
 def _cell(spec: CellSpec) -> str:
@@ -120,6 +123,80 @@ def _validation(spec: Validation, base: str) -> str:
     )
 
 
+# A4, 1 cm margins, scaled to one page wide; the tables name their master page.
+_PAGE_LAYOUT = (
+    '<style:page-layout style:name="{name}"><style:page-layout-properties '
+    'fo:page-width="{width}" fo:page-height="{height}" style:print-orientation="{orientation}" '
+    'fo:margin-top="1cm" fo:margin-bottom="1cm" fo:margin-left="1cm" fo:margin-right="1cm" '
+    'style:scale-to-X="1" style:scale-to-Y="0"/></style:page-layout>'
+)
+_PAGE_STYLES = (
+    "<office:automatic-styles>"
+    + _PAGE_LAYOUT.format(name="pm-portrait", width="21cm", height="29.7cm", orientation="portrait")
+    + _PAGE_LAYOUT.format(
+        name="pm-landscape", width="29.7cm", height="21cm", orientation="landscape"
+    )
+    + "</office:automatic-styles><office:master-styles>"
+    '<style:master-page style:name="Portrait" style:page-layout-name="pm-portrait"/>'
+    '<style:master-page style:name="Paysage" style:page-layout-name="pm-landscape"/>'
+    "</office:master-styles>"
+)
+_TABLE_STYLES = (
+    '<style:style style:name="ta-portrait" style:family="table" style:master-page-name="Portrait">'
+    '<style:table-properties table:display="true"/></style:style>'
+    '<style:style style:name="ta-landscape" style:family="table" style:master-page-name="Paysage">'
+    '<style:table-properties table:display="true"/></style:style>'
+)
+
+
+def _item(name: str, kind: str, value: object) -> str:
+    return (
+        f'<config:config-item config:name="{name}" config:type="{kind}">{value}'
+        "</config:config-item>"
+    )
+
+
+def _settings(sheets: Sequence[SheetSpec]) -> str:
+    """settings.xml: the first sheet active, each sheet's header rows frozen (LibreOffice's
+    view settings: a vertical split in « freeze » mode, 2, below the header)."""
+    tables = []
+    for sheet in sheets:
+        rows = sheet.header_rows
+        items = (
+            [
+                _item("HorizontalSplitMode", "short", 0),
+                _item("VerticalSplitMode", "short", 2),
+                _item("VerticalSplitPosition", "int", rows),
+                _item("ActiveSplitRange", "short", 2),
+                _item("PositionTop", "int", 0),
+                _item("PositionBottom", "int", rows),
+            ]
+            if rows
+            else []
+        )
+        items.append(_item("CursorPositionX", "int", 0))
+        items.append(_item("CursorPositionY", "int", rows))
+        tables.append(
+            f"<config:config-item-map-entry config:name={quoteattr(sheet.name)}>"
+            + "".join(items)
+            + "</config:config-item-map-entry>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-settings '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" office:version="1.3">'
+        '<office:settings><config:config-item-set config:name="ooo:view-settings">'
+        '<config:config-item-map-indexed config:name="Views"><config:config-item-map-entry>'
+        + _item("ViewId", "string", "view1")
+        + '<config:config-item-map-named config:name="Tables">'
+        + "".join(tables)
+        + "</config:config-item-map-named>"
+        + _item("ActiveTable", "string", escape(sheets[0].name))
+        + "</config:config-item-map-entry></config:config-item-map-indexed>"
+        "</config:config-item-set></office:settings></office:document-settings>"
+    )
+
+
 def build_ods(sheets: Sequence[SheetSpec], validations: Sequence[Validation], title: str) -> bytes:
     """The .ods bytes (the same bytes for the same description: fixed zip dates)."""
     widths: dict[float, str] = {}
@@ -148,19 +225,30 @@ def build_ods(sheets: Sequence[SheetSpec], validations: Sequence[Validation], ti
                 f'<table:table-row table:number-rows-repeated="{count}">'
                 f"{''.join(map(_cell, cells))}</table:table-row>"
             )
+        if sheet.header_rows:  # printed atop every page
+            header = "".join(body[: sheet.header_rows])
+            body[: sheet.header_rows] = [
+                f"<table:table-header-rows>{header}</table:table-header-rows>"
+            ]
+        layout = "ta-landscape" if sheet.landscape else "ta-portrait"
         tables.append(
-            f"<table:table table:name={quoteattr(sheet.name)}>{''.join(columns)}"
-            f"{''.join(body)}</table:table>"
+            f"<table:table table:name={quoteattr(sheet.name)} table:style-name={quoteattr(layout)}>"
+            f"{''.join(columns)}{''.join(body)}</table:table>"
         )
-    automatic = "".join(
-        f'<style:style style:name="{name}" style:family="table-column">'
-        f'<style:table-column-properties style:column-width="{width * 0.21:.2f}cm"/></style:style>'
-        for width, name in widths.items()
-    ) + "".join(
-        f'<style:style style:name="{name}" style:family="table-row">'
-        f'<style:table-row-properties style:row-height="{height * 0.0353:.2f}cm" '
-        'style:use-optimal-row-height="false"/></style:style>'
-        for height, name in heights.items()
+    automatic = (
+        _TABLE_STYLES
+        + "".join(
+            f'<style:style style:name="{name}" style:family="table-column">'
+            "<style:table-column-properties "
+            f'style:column-width="{width * 0.21:.2f}cm"/></style:style>'
+            for width, name in widths.items()
+        )
+        + "".join(
+            f'<style:style style:name="{name}" style:family="table-row">'
+            f'<style:table-row-properties style:row-height="{height * 0.0353:.2f}cm" '
+            'style:use-optimal-row-height="false"/></style:style>'
+            for height, name in heights.items()
+        )
     )
     first = sheets[0].name.replace("'", "''")
     checks = "".join(_validation(v, f"'{first}'.A1") for v in validations)
@@ -177,8 +265,9 @@ def build_ods(sheets: Sequence[SheetSpec], validations: Sequence[Validation], ti
         '<office:styles><style:default-style style:family="table-cell">'
         '<style:text-properties fo:font-size="10pt"/></style:default-style>'
         '<style:style style:name="Default" style:family="table-cell"/>'
-        f"{_CELL_STYLES}</office:styles></office:document-styles>"
+        f"{_CELL_STYLES}</office:styles>{_PAGE_STYLES}</office:document-styles>"
     )
+    settings = _settings(sheets)
     meta = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_NS}><office:meta>'
         f"<dc:title>{escape(title)}</dc:title><meta:generator>suivi_xlsx</meta:generator>"
@@ -191,7 +280,7 @@ def build_ods(sheets: Sequence[SheetSpec], validations: Sequence[Validation], ti
         'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         + "".join(
             f'<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>'
-            for part in ("content.xml", "styles.xml", "meta.xml")
+            for part in ("content.xml", "styles.xml", "meta.xml", "settings.xml")
         )
         + "</manifest:manifest>"
     )
@@ -203,6 +292,7 @@ def build_ods(sheets: Sequence[SheetSpec], validations: Sequence[Validation], ti
             ("content.xml", content.encode()),
             ("styles.xml", styles.encode()),
             ("meta.xml", meta.encode()),
+            ("settings.xml", settings.encode()),
             ("META-INF/manifest.xml", manifest.encode()),
         )
         for name, data in members:

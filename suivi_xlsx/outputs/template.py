@@ -611,7 +611,12 @@ def build_template_ods(agency: str | None = None) -> bytes:
         return "wrap" if column in _LONG_TEXT_COLUMNS else "plain"
 
     listed = {Column.ORIGIN: "origine", Column.DECISION: "decision"}
-    register = SheetSpec(REGISTER_SHEET, [(_WIDTHS[c], style(c)) for c in TEMPLATE_COLUMNS])
+    register = SheetSpec(
+        REGISTER_SHEET,
+        [(_WIDTHS[c], style(c)) for c in TEMPLATE_COLUMNS],
+        header_rows=1,
+        landscape=True,
+    )
     register.rows.append((100, [CellSpec(HEADERS[c], "header") for c in TEMPLATE_COLUMNS]))
     register.repeated.append(
         (EMPTY_ROWS, [CellSpec(None, style(c), listed.get(c)) for c in TEMPLATE_COLUMNS])
@@ -626,7 +631,9 @@ def build_template_ods(agency: str | None = None) -> bytes:
         INFORM_DAYS_LABEL: 30,
     }
     choices = {CALENDAR_LABEL: "decompte", ALSACE_MOSELLE_LABEL: "ouinon"}
-    settings = SheetSpec(SETTINGS_SHEET, [(42, "plain"), (30, "plain"), (80, "note")])
+    settings = SheetSpec(
+        SETTINGS_SHEET, [(42, "plain"), (30, "plain"), (80, "note")], header_rows=1, landscape=True
+    )
     settings.rows.append(
         (None, [CellSpec(t, "bold") for t in ("Paramètre", "Valeur", "Explication")])
     )
