@@ -21,6 +21,7 @@ from suivi_xlsx.ods.grid import tables
 from suivi_xlsx.ods.write import patch_content
 from suivi_xlsx.reading.reader import load_register
 
+from .conftest import LibreOffice
 from .odsbuild import content_xml, make_ods
 
 TODAY = "2025-06-01"
@@ -117,13 +118,18 @@ def test_update_ods_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert book.read_bytes() == before
 
 
+def _joined(pieces: list[bytes | memoryview] | None) -> bytes:
+    """patch_content's pieces as the part they make."""
+    assert pieces is not None
+    return b"".join(pieces)
+
+
 def _patched(rows_xml: bytes, edits: tuple[CellEdit, ...]) -> bytes:
     content = content_xml({"R": []}).replace(
         b'<table:table table:name="R"></table:table>',
         b'<table:table table:name="R">' + rows_xml + b"</table:table>",
     )
-    new, _ = patch_content(content, UpdatePlan(None, edits, (), ()))
-    assert new is not None
+    new = _joined(patch_content(content, UpdatePlan(None, edits, (), ()))[0])
     (table,) = tables(new)
     return new[table.start : table.end]
 
@@ -177,12 +183,12 @@ def test_formulas_in_openformula_notation() -> None:
 def test_highlight_refreshed_in_place_not_duplicated() -> None:
     content = content_xml({"R": [HEADER]})
     first = Highlight("R", 2, 100, 0, 11, due_column=9, closed_column=10, soon_days=7)
-    new, sheets = patch_content(content, UpdatePlan(None, (), (first,), ()))
-    assert new is not None and sheets == ("R",)
+    pieces, sheets = patch_content(content, UpdatePlan(None, (), (first,), ()))
+    new = _joined(pieces)
+    assert sheets == ("R",)
     assert patch_content(new, UpdatePlan(None, (), (first,), ())) == (None, ())
     wider = Highlight("R", 2, 100, 0, 11, due_column=9, closed_column=10, soon_days=10)
-    newer, _ = patch_content(new, UpdatePlan(None, (), (wider,), ()))
-    assert newer is not None
+    newer = _joined(patch_content(new, UpdatePlan(None, (), (wider,), ()))[0])
     assert newer.count(b"<calcext:conditional-format ") == 1 and b"&lt;=10" in newer
 
 
@@ -211,3 +217,37 @@ def test_formula_cells_are_never_written(tmp_path: Path) -> None:
     assert "'Registre'!A3 : 2025" not in out
     with zipfile.ZipFile(book) as package:
         assert year in package.read("content.xml")
+
+
+@pytest.mark.parametrize("top_left", ["A1", "C5"])
+def test_verification_finds_each_value_where_it_was_planned(
+    tmp_path: Path, top_left: str, libreoffice: LibreOffice
+) -> None:
+    """The written file is re-read row by row: a planned value is found at its cell whether
+    the sheet's data starts at A1 or further down and right, and a value that is not there
+    refuses the write."""
+    from openpyxl import Workbook
+
+    from suivi_xlsx.errors import RefusedError
+    from suivi_xlsx.ods.write import _verify_values
+
+    column = 0 if top_left == "A1" else 2
+    first = 1 if top_left == "A1" else 5
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "R"
+    ws.cell(first, column + 1, "Numéro d'ordre")
+    ws.cell(first + 3, column + 1, "25.1601.004")
+    ws.cell(first + 3, column + 2, "x")
+    xlsx = tmp_path / "r.xlsx"
+    wb.save(xlsx)
+    ods = libreoffice.convert(xlsx, "ods", tmp_path / "ods")
+    good = CellEdit("R", first + 3, column, "25.1601.004", Column.ORDER_NUMBER)
+    _verify_values(ods, UpdatePlan(None, (good,), (), ()))
+    for wrong in (
+        CellEdit("R", first + 3, column, "25.1601.005", Column.ORDER_NUMBER),
+        CellEdit("R", first + 2, column, "25.1601.004", Column.ORDER_NUMBER),
+        CellEdit("R", first + 40, column, "25.1601.004", Column.ORDER_NUMBER),
+    ):
+        with pytest.raises(RefusedError, match="vérification"):
+            _verify_values(ods, UpdatePlan(None, (wrong,), (), ()))

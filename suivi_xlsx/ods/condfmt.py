@@ -83,23 +83,30 @@ def _ours(element: bytes) -> bool:
     return bool(names) and names <= set(STYLE_NAMES.values())
 
 
-def apply_highlight(table_xml: bytes, highlight: Highlight) -> bytes | None:
-    """The table's content with our conditional format in place (replacing our previous one);
+_NAMED_EXPRESSIONS_RE = re.compile(rb"<table:named-expressions")
+
+
+def apply_highlight(
+    tail: bytes | memoryview, highlight: Highlight
+) -> list[bytes | memoryview] | None:
+    """``tail``, the end of a table's content after its last edited row (or the whole
+    content), with our conditional format in place (replacing our previous one), as pieces
+    that are views of ``tail`` around the new element: a sheet of 100 MB is not copied.
     ``None`` when it is already there as planned."""
+    view = memoryview(tail)
     mine = render(highlight)
-    found = _FORMATS_RE.search(table_xml)
+    found = _FORMATS_RE.search(view)
     if found is None:
         # After the rows, before a sheet's own named ranges (the order LibreOffice writes).
-        at = table_xml.find(b"<table:named-expressions")
-        at = len(table_xml) if at < 0 else at
+        named = _NAMED_EXPRESSIONS_RE.search(view)
+        at = len(view) if named is None else named.start()
         block = b"<calcext:conditional-formats>" + mine + b"</calcext:conditional-formats>"
-        return table_xml[:at] + block + table_xml[at:]
+        return [view[:at], block, view[at:]]
     elements = [m.group(0) for m in _FORMAT_RE.finditer(found.group(1))]
     if mine in elements and sum(map(_ours, elements)) == 1:
         return None
     kept = b"".join(e for e in elements if not _ours(e))
-    inner = kept + mine
-    return table_xml[: found.start(1)] + inner + table_xml[found.end(1) :]
+    return [view[: found.start(1)], kept + mine, view[found.end(1) :]]
 
 
 def _style(kind: str) -> bytes:

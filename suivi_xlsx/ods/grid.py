@@ -33,7 +33,7 @@ _ROWS_REPEATED_RE = re.compile(rb"\stable:number-rows-repeated\s*=\s*[\"'](\d+)[
 _COLUMNS_REPEATED_RE = re.compile(rb"\stable:number-columns-repeated\s*=\s*[\"'](\d+)[\"']")
 
 
-def check_namespaces(content: bytes) -> None:
+def check_namespaces(content: bytes | bytearray) -> None:
     """Our patterns name the standard prefixes: refuse a part that binds others."""
     head = content[:8192]
     if b"xmlns:table=" + _TABLE_NS not in head:
@@ -49,7 +49,7 @@ class Table:
     end: int  # at the end tag
 
 
-def tables(content: bytes) -> Iterator[Table]:
+def tables(content: bytes | bytearray) -> Iterator[Table]:
     """Every top-level table of the spreadsheet, in order."""
     position = 0
     while (found := _TABLE_START_RE.search(content, position)) is not None:
@@ -79,7 +79,7 @@ class Row:
     match: re.Match[bytes]
 
 
-def rows(content: bytes, table: Table) -> Iterator[Row]:
+def rows(content: bytes | bytearray, table: Table) -> Iterator[Row]:
     number = 1
     for match in _ROW_RE.finditer(content, table.start, table.end):
         count = repeat(match.group(1), _ROWS_REPEATED_RE)
@@ -117,7 +117,7 @@ def cells(row_xml: bytes) -> Iterator[Cell]:
         column += count
 
 
-def formula_cells(content: bytes, table: Table) -> frozenset[tuple[int, int]]:
+def formula_cells(content: bytes | bytearray, table: Table) -> frozenset[tuple[int, int]]:
     """The cells of ``table`` holding a formula: (row, 0-based column)."""
     found: set[tuple[int, int]] = set()
     for row in rows(content, table):

@@ -83,7 +83,7 @@ def _with_repeat(attributes: bytes, pattern: re.Pattern[bytes], name: bytes, n: 
 
 
 class _Patcher:
-    def __init__(self, content: bytes, table: Table, edits: Sequence[CellEdit]) -> None:
+    def __init__(self, content: bytes | bytearray, table: Table, edits: Sequence[CellEdit]) -> None:
         self.content = content
         self.table = table
         self.edits = edits
@@ -287,7 +287,7 @@ def _empty_cells(n: int) -> bytes:
 
 
 def patch_table(
-    content: bytes, table: Table, edits: Sequence[CellEdit]
+    content: bytes | bytearray, table: Table, edits: Sequence[CellEdit]
 ) -> tuple[list[bytes | memoryview], bool]:
     """The table's content with ``edits`` written, as pieces, and whether our date style
     (``DATE_STYLES``) must be added to the automatic styles."""

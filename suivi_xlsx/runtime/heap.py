@@ -25,3 +25,26 @@ def release_freed_memory() -> None:
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     trim(0)
+
+
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def single_arena() -> None:
+    """Make glibc serve every thread from one heap (``mallopt(M_ARENA_MAX, 1)``). Call it
+    before starting a thread. The background parse (``parsing.start_prefetch``) would
+    otherwise get a heap of its own, and what it frees there stays mapped: after reading
+    100,000 rows of an .ods, 70 MB more through the rest of the run. One heap costs nothing
+    measurable here: the two threads rarely allocate at once (python-calamine parses with the
+    GIL released, Python imports meanwhile). Does nothing outside glibc."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    mallopt(_M_ARENA_MAX, 1)
