@@ -82,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "is_valid_agency": "suivi_xlsx.domain.numbering",
     "redress_given": "suivi_xlsx.domain.vocabulary",
     "release_freed_memory": "suivi_xlsx.runtime.heap",
+    "render_grouped": "suivi_xlsx.outputs.render",
     "render_text": "suivi_xlsx.outputs.render",
     "report_to_dict": "suivi_xlsx.outputs.render",
     "safe_text": "suivi_xlsx.outputs.render",
@@ -152,6 +153,7 @@ __all__ = [
     "redress_given",
     "release_freed_memory",
     "render_letter",
+    "render_grouped",
     "render_text",
     "report_to_dict",
     "safe_text",
@@ -233,7 +235,7 @@ if TYPE_CHECKING:
         render_letter,
         write_document,
     )
-    from suivi_xlsx.outputs.render import render_text, report_to_dict, safe_text
+    from suivi_xlsx.outputs.render import render_grouped, render_text, report_to_dict, safe_text
     from suivi_xlsx.outputs.summary.stats import Share, YearlyStats, to_frames, yearly_stats
     from suivi_xlsx.outputs.summary.texts import (
         ack_delay_text,

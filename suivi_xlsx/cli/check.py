@@ -62,6 +62,12 @@ def _validate_ignore(
     "sinon calendaires).",
 )
 @click.option(
+    "--detail",
+    is_flag=True,
+    help="Chaque problème sur sa ligne, avec son message (par défaut : regroupés par code, "
+    "les premières cellules de chacun).",
+)
+@click.option(
     "--alsace-moselle/--hors-alsace-moselle",
     "alsace_moselle",
     default=None,
@@ -77,6 +83,7 @@ def check(
     ignore: frozenset[str],
     jours: str | None,
     alsace_moselle: bool | None,
+    detail: bool,
 ) -> None:
     """Contrôle le registre FICHIER : erreurs, retards et avertissements, avec la cellule
     à corriger.
@@ -97,6 +104,7 @@ def check(
             CheckOptions,
             check_register,
             load_register,
+            render_grouped,
             render_text,
             report_to_dict,
         )
@@ -114,7 +122,8 @@ def check(
             # One line: with an indent, json falls back to its pure-Python encoder (3× slower).
             click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))
         else:
-            click.echo(render_text(report, style=click.style))
+            render = render_text if detail else render_grouped
+            click.echo(render(report, style=click.style))
         sys.exit(report.exit_status)
 
 
