@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,9 @@ def run(*args: str) -> tuple[int, str, str]:
 def unnumbered(tmp_path: Path) -> Path:
     """Twelve dated complaints typed without a number, and one late survey."""
     rows = [entry(dt.date(2026, 11, day), due=dt.date(2026, 12, 30)) for day in range(2, 14)]
-    rows.append(entry(dt.date(2026, 9, 1), origin="QS", number="26.1601.001", due=dt.date(2026, 10, 1)))
+    rows.append(
+        entry(dt.date(2026, 9, 1), origin="QS", number="26.1601.001", due=dt.date(2026, 10, 1))
+    )
     return make_register(tmp_path / "registre.xlsx", rows)
 
 
@@ -49,7 +50,9 @@ def test_findings_are_grouped_by_code_with_count_first_cells_and_fix(unnumbered:
     assert "  numero-manquant (12) : ligne sans numéro d'ordre" in lines
     first = ", ".join(f"Registre!D{row}" for row in range(2, 7))
     assert f"    {first}, … et 7 autres" in lines
-    assert "    Correction : « suivi complete » attribue les numéros d'ordre (lignes datées)." in lines
+    assert (
+        "    Correction : « suivi complete » attribue les numéros d'ordre (lignes datées)." in lines
+    )
     assert "Registre!D7" not in out  # the sixth is only counted
     # a code found once keeps its message
     assert any(
@@ -113,3 +116,97 @@ def test_each_fix_said_makes_its_findings_go_away(tmp_path: Path) -> None:
     args = ["complete", str(path), "--date", TODAY, "--convertir-dates", "--corriger-ecritures"]
     assert run(*args)[0] == 0
     assert codes() & set(FIXES) == set()
+
+
+# --- one name, one meaning: French names, English ones kept ---
+
+ALIASES = {"check": "controle", "update": "complete", "summary": "bilan"}
+
+
+def test_group_help_lists_french_names_and_mentions_the_former_ones() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for name in ("controle", "complete", "bilan", "init", "courrier", "relances"):
+        assert f"\n  {name}  " in out
+    assert "Options :" in out and "Commandes :" in out and "Options:" not in out
+    assert "Anciens noms, toujours acceptés : check (controle), update (complete), summary" in out
+
+
+@pytest.mark.parametrize(("english", "french"), sorted(ALIASES.items()))
+def test_english_names_run_the_french_commands(english: str, french: str) -> None:
+    french_help = run(french, "--help")
+    english_help = run(english, "--help")
+    assert french_help[0] == english_help[0] == 0
+    assert french_help[1].replace(french, english, 1) == english_help[1]
+    assert "Options :" in french_help[1] and "Options:" not in french_help[1]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("chek", "check"), ("controel", "controle"), ("bilna", "bilan")]
+)
+def test_a_typo_is_matched_against_both_names(typed: str, meant: str) -> None:
+    code, _, err = run(typed, "registre.xlsx")
+    assert code == 2
+    assert f"Vouliez-vous dire « {meant} » ?" in err
+
+
+def test_french_options_mean_what_the_english_ones_did(unnumbered: Path) -> None:
+    french = run(
+        "controle",
+        str(unnumbered),
+        "--date",
+        TODAY,
+        "--feuille",
+        "Registre",
+        "--proche",
+        "40",
+        "--ignorer",
+        "en-retard",
+        "--format",
+        "json",
+    )
+    english = run(
+        "check",
+        str(unnumbered),
+        "--today",
+        TODAY,
+        "--sheet",
+        "Registre",
+        "--soon",
+        "40",
+        "--ignore",
+        "en-retard",
+        "--format",
+        "json",
+    )
+    assert french == english
+    codes = {f["code"] for f in json.loads(french[1])["findings"]}
+    assert "echeance-proche" in codes and "en-retard" not in codes
+
+
+def test_update_and_summary_french_options(unnumbered: Path, tmp_path: Path) -> None:
+    before = unnumbered.read_bytes()
+    code, out, _ = run("complete", str(unnumbered), "--date", TODAY, "--simulation")
+    assert (code, unnumbered.read_bytes()) == (0, before)
+    assert out.splitlines()[-1] == "Simulation : rien n'a été écrit."
+    assert run("complete", str(unnumbered), "--date", TODAY, "--sans-copie")[0] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["registre.xlsx"]  # no backup copy
+    out_file = tmp_path / "bilan.xlsx"
+    out_file.write_bytes(b"old")
+    base = ["bilan", str(unnumbered), "--annee", "2026", "--sortie", str(out_file)]
+    code, _, err = run(*base)
+    assert code == 1 and "ajoutez --remplacer pour le remplacer" in err
+    assert run(*base, "--remplacer")[0] == 0
+    assert out_file.read_bytes() != b"old"
+
+
+def test_relances_dans_and_the_former_jours(unnumbered: Path) -> None:
+    dans = run("relances", str(unnumbered), "--date", TODAY, "--dans", "15")
+    jours = run("relances", str(unnumbered), "--today", TODAY, "--jours", "15")
+    assert dans == jours and dans[0] == 0
+    code, out, err = run("relances", str(unnumbered), "--jours", "ouvrables")
+    assert code == 2 and out == ""
+    assert "--jours s'écrit maintenant --dans N" in err
+    assert "Décompte des jours" in err
+    _, help_text, _ = run("relances", "--help")
+    assert "--dans N" in help_text and "--jours" not in help_text

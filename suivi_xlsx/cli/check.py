@@ -48,11 +48,13 @@ def _validate_ignore(
 @sheet_option("Ne contrôler que cette feuille.")
 @soon_option("Signaler les échéances des N prochains jours.")
 @click.option(
+    "--ignorer",
     "--ignore",
+    "ignore",
     multiple=True,
     metavar="CODE",
     callback=_validate_ignore,
-    help="Ne pas signaler ce code (option répétable), ex. --ignore numero-sequence.",
+    help="Ne pas signaler ce code (option répétable), ex. --ignorer numero-sequence.",
 )
 @click.option(
     "--jours",
@@ -92,9 +94,12 @@ def check(
 
     \b
     Exemple :
-      suivi-check registre.xlsx
-      suivi-check registre.xlsx --today 2026-11-25 --format json
-      suivi-check registre.xlsx --sheet 2026 --ignore numero-sequence
+      suivi controle registre.xlsx
+      suivi controle registre.xlsx --date 2026-11-25 --format json
+      suivi controle registre.xlsx --feuille 2026 --ignorer numero-sequence
+      suivi controle registre.xlsx --detail
+
+    suivi-check FICHIER est la même commande (ancien nom : suivi check).
     """
     # A program reading stdout gets one JSON object whatever happens.
     errors = json_errors(fichier) if output_format == "json" else contextlib.nullcontext()

@@ -19,8 +19,10 @@ from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_option,
     output_path,
     register_paths,
+    replace_option,
     resolve_today,
     sheet_option,
     today_option,
@@ -42,6 +44,24 @@ def _output(
     )
 
 
+def _former_within(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``--jours N``, the first name of ``--dans N``: still read as such. Elsewhere ``--jours``
+    means calendar or working days (suivi controle --jours ouvrables): said, not guessed."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    raise click.BadParameter(
+        f"« {text} » : pour les relances, --jours s'écrit maintenant --dans N (les étapes à "
+        "faire dans les N jours). Pour compter les délais en jours ouvrables ou calendaires, "
+        "remplissez la ligne « Décompte des jours (accusé de réception) » de la feuille "
+        "Paramètres du registre.",
+        ctx,
+        param,
+    )
+
+
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("fichiers", metavar="FICHIER...", nargs=-1, required=True)
 @today_option
@@ -55,21 +75,18 @@ def _output(
     "dossiers sans personne chargée).",
 )
 @click.option(
-    "--jours",
+    "--dans",
     "within",
     type=click.IntRange(min=0),
     default=None,
     metavar="N",
     help="Ne garder que les étapes à faire dans les N jours, et celles en retard.",
 )
+@click.option("--jours", "former_within", default=None, hidden=True, callback=_former_within)
 @sheet_option("Ne lire que cette feuille de chaque registre.")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FICHIER.xlsx",
-    default=None,
-    help="Écrire les relances dans un classeur : une synthèse et une feuille par personne.",
+@output_option(
+    "FICHIER.xlsx",
+    "Écrire les relances dans un classeur : une synthèse et une feuille par personne.",
 )
 @click.option(
     "--ics",
@@ -87,13 +104,14 @@ def _output(
     metavar="N",
     help="Dans l'agenda, rappel N jours avant chaque échéance.",
 )
-@click.option("--force", is_flag=True, help="Remplacer le classeur ou l'agenda s'il existe déjà.")
+@replace_option("Remplacer le classeur ou l'agenda s'il existe déjà.")
 @french_errors
 def relances(
     fichiers: tuple[str, ...],
     today: dt.date | None,
     person: str | None,
     within: int | None,
+    former_within: int | None,
     sheet: str | None,
     output: str | None,
     ics: str | None,
@@ -104,16 +122,19 @@ def relances(
     réception, répondre, donner des nouvelles (si la feuille Paramètres en fixe le rythme),
     clôturer. Les étapes en retard d'abord, puis par date. Les registres sont seulement lus.
 
-    Code de sortie : 0 fait, 1 refusé (fichier de sortie déjà présent sans --force),
+    Code de sortie : 0 fait, 1 refusé (fichier de sortie déjà présent sans --remplacer),
     2 si un registre est illisible.
 
     \b
     Exemple :
       suivi relances registre.xlsx
-      suivi relances registre.xlsx --personne "Mme Martin" --jours 15
+      suivi relances registre.xlsx --personne "Mme Martin" --dans 15
       suivi relances lyon.xlsx annecy.xlsx -o relances.xlsx --ics relances.ics
     """
     from suivi_xlsx import follow_up, load_register, text_lines
+
+    if within is None:
+        within = former_within
 
     paths = register_paths(fichiers)
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)

@@ -17,8 +17,10 @@ from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_option,
     output_path,
     register_paths,
+    replace_option,
     resolve_today,
     sheet_option,
     today_option,
@@ -69,24 +71,20 @@ def _recap(stats: YearlyStats) -> list[str]:
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("fichiers", metavar="FICHIER...", nargs=-1, required=True)
 @click.option(
-    "--year",
     "--annee",
+    "--year",
     "year",
     type=click.IntRange(1900, 2999),
     required=True,
     metavar="AAAA",
     help="Année du bilan : les entrées dont la Date tombe cette année-là.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FICHIER",
-    default=None,
-    help="Classeur du bilan à créer (par défaut : bilan-AAAA.xlsx dans le dossier courant).",
+@output_option(
+    "FICHIER",
+    "Classeur du bilan à créer (par défaut : bilan-AAAA.xlsx dans le dossier courant).",
 )
 @today_option
-@click.option("--force", is_flag=True, help="Remplacer le bilan s'il existe déjà.")
+@replace_option("Remplacer le bilan s'il existe déjà.")
 @sheet_option("Ne lire que cette feuille de chaque registre.")
 @french_errors
 def summary(
@@ -106,9 +104,11 @@ def summary(
 
     \b
     Exemple :
-      suivi summary registre.xlsx --year 2025
-      suivi summary lyon.xlsx annecy.xlsx --year 2025 -o bilan-reseau-2025.xlsx
-      suivi summary registre.xlsx --year 2025 --today 2025-12-31 --force
+      suivi bilan registre.xlsx --annee 2025
+      suivi bilan lyon.xlsx annecy.xlsx --annee 2025 -o bilan-reseau-2025.xlsx
+      suivi bilan registre.xlsx --annee 2025 --date 2025-12-31 --remplacer
+
+    Ancien nom, toujours accepté : suivi summary.
     """
     from suivi_xlsx import existing_output, load_register, write_summary, yearly_stats
 

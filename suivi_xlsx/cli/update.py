@@ -66,12 +66,14 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     "sinon l'agence des numéros existants).",
 )
 @click.option(
+    "--simulation",
     "--dry-run",
     "dry_run",
     is_flag=True,
     help="Affiche ce qui serait modifié, sans rien écrire.",
 )
 @click.option(
+    "--sans-copie",
     "--no-backup",
     "no_backup",
     is_flag=True,
@@ -111,7 +113,7 @@ def update(
 
     Rien de ce qui a été saisi n'est remplacé ; le reste du classeur (autres feuilles,
     graphiques, macros, mises en forme) est conservé tel quel. Une copie datée de l'original
-    est gardée à côté, sauf avec --no-backup.
+    est gardée à côté, sauf avec --sans-copie.
 
     Code de sortie : 0 fait (ou rien à faire), 1 non écrit pour une raison à corriger
     (fichier ouvert dans Excel, dossier en lecture seule, agence inconnue…), 2 fichier
@@ -119,10 +121,12 @@ def update(
 
     \b
     Exemple :
-      suivi update registre.xlsx --dry-run
-      suivi update registre.xlsx --agence 1601
-      suivi update registre.xlsx --sheet 2026 --no-backup
-      suivi update registre.xlsx --convertir-dates --corriger-ecritures
+      suivi complete registre.xlsx --simulation
+      suivi complete registre.xlsx --agence 1601
+      suivi complete registre.xlsx --feuille 2026 --sans-copie
+      suivi complete registre.xlsx --convertir-dates --corriger-ecritures
+
+    Ancien nom, toujours accepté : suivi update.
     """
     from suivi_xlsx import (
         describe_highlights,
@@ -165,7 +169,7 @@ def update(
     printed = safe_text("\n".join(report))
     if dry_run:
         click.echo(printed)
-        click.echo("Simulation (--dry-run) : rien n'a été écrit.")
+        click.echo("Simulation : rien n'a été écrit.")
         return
 
     from suivi_xlsx import apply_update
