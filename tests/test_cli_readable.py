@@ -210,3 +210,37 @@ def test_relances_dans_and_the_former_jours(unnumbered: Path) -> None:
     assert "Décompte des jours" in err
     _, help_text, _ = run("relances", "--help")
     assert "--dans N" in help_text and "--jours" not in help_text
+
+
+# --- the order of a command's checks ---
+
+
+@pytest.mark.parametrize("command", ["bilan", "summary", "relances"])
+def test_a_bad_register_is_said_before_the_existing_output(tmp_path: Path, command: str) -> None:
+    """A workbook without a register sheet, and an output that exists: the register's problem
+    is the one to fix first."""
+    from .workbooks import make_workbook
+
+    path = make_workbook(tmp_path / "budget.xlsx", {"Budget": [["Poste", "Montant"], ["x", 1]]})
+    out = tmp_path / "sortie.xlsx"
+    out.write_bytes(b"old")
+    extra = ["--annee", "2025"] if command != "relances" else []
+    code, _, err = run(command, str(path), *extra, "-o", str(out))
+    assert code == 2, err
+    assert "Budget" in err and "existe déjà" not in err
+    assert out.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("command", ["controle", "complete", "bilan", "relances", "courrier"])
+def test_a_word_document_given_as_register_is_named(tmp_path: Path, command: str) -> None:
+    """Saved by Word (a real .docx, renamed or not): « c'est un document Word », never a repair."""
+    from docx import Document
+
+    for name in ("registre.docx", "registre.xlsx"):
+        path = tmp_path / name
+        Document().save(str(path))
+        extra = {"bilan": ["--annee", "2025"], "courrier": ["--a-envoyer"]}.get(command, [])
+        code, out, err = run(command, str(path), *extra)
+        assert code == 2, out + err
+        assert f"« {name} » est un document Word, pas un classeur" in err
+        assert "réparer" not in err and "Traceback" not in err

@@ -137,6 +137,9 @@ def relances(
         within = former_within
 
     paths = register_paths(fichiers)
+    # The registers first: a bad register is the problem to state, before anything about the
+    # files to write (their names, or that they exist).
+    registers = [load_register(path, sheet=sheet) for path in paths]
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
@@ -144,9 +147,8 @@ def relances(
     from suivi_xlsx import existing_output
 
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
-        if out is not None and out.exists() and not force:  # before reading: answer at once
+        if out is not None and out.exists() and not force:  # before computing: answer at once
             raise existing_output(out, option)
-    registers = [load_register(path, sheet=sheet) for path in paths]
     follow = follow_up(registers, resolve_today(today), person=person, within=within)
     if workbook is None and calendar is None:
         # One write: a long list line by line through click is slow on Windows consoles.

@@ -113,6 +113,9 @@ def summary(
     from suivi_xlsx import existing_output, load_register, write_summary, yearly_stats
 
     paths = register_paths(fichiers)
+    # The registers first: a bad register is the problem to state, before anything about the
+    # bilan to write (its name, or that it exists).
+    registers = [load_register(path, sheet=sheet) for path in paths]
     out = output_path(
         Path(output) if output else Path(f"bilan-{year}.xlsx"),
         what="le bilan",
@@ -121,9 +124,8 @@ def summary(
         example=f"bilan-{year}.xlsx",
         inputs=[(path, "un des registres lus") for path in paths],
     )
-    if out.exists() and not force:  # before reading: answer at once
+    if out.exists() and not force:  # before computing and writing: answer at once
         raise existing_output(out)
-    registers = [load_register(path, sheet=sheet) for path in paths]
     stats = yearly_stats(registers, year, resolve_today(today))
     written = write_summary(stats, out, force=force)
     for line in _recap(stats):
