@@ -46,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "Severity": "suivi_xlsx.domain.findings",
     "CODES": "suivi_xlsx.domain.findings",
     "SuiviError": "suivi_xlsx.errors",
+    "Progress": "suivi_xlsx.runtime.progress",
     "is_open_at": "suivi_xlsx.domain.procedure",
     "is_overdue": "suivi_xlsx.domain.procedure",
     "complaint_due_date": "suivi_xlsx.domain.procedure",
@@ -111,6 +112,7 @@ __all__ = [
     "NoRegisterError",
     "OrderNumber",
     "Origin",
+    "Progress",
     "RefusedError",
     "Register",
     "RegisterSheet",
@@ -248,4 +250,5 @@ if TYPE_CHECKING:
     from suivi_xlsx.reading.filecheck import check_file
     from suivi_xlsx.reading.reader import load_register
     from suivi_xlsx.runtime.heap import release_freed_memory
+    from suivi_xlsx.runtime.progress import Progress
     from suivi_xlsx.writeback import apply_update, formula_cells, writable_format

@@ -244,3 +244,83 @@ def test_a_word_document_given_as_register_is_named(tmp_path: Path, command: str
         assert code == 2, out + err
         assert f"« {name} » est un document Word, pas un classeur" in err
         assert "réparer" not in err and "Traceback" not in err
+
+
+# --- the progress line ---
+
+
+@pytest.fixture()
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stderr taken for a terminal, and a run long enough from the start."""
+    from suivi_xlsx.cli import progress
+
+    monkeypatch.setattr(progress, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+
+
+@pytest.mark.usefixtures("terminal")
+def test_progress_line_on_a_terminal(unnumbered: Path) -> None:
+    code, out, err = run("controle", str(unnumbered), "--date", TODAY)
+    assert code == 1
+    assert "\rLecture de la feuille « Registre »… " in err
+    assert "\rContrôle de 13 entrées… " in err
+    assert err.endswith("\r") and err.rstrip("\r ").count("\r") >= 2  # wiped at the end
+    assert "\r" not in out
+
+
+@pytest.mark.usefixtures("terminal")
+def test_no_progress_line_with_json(unnumbered: Path) -> None:
+    code, out, err = run("controle", str(unnumbered), "--date", TODAY, "--format", "json")
+    assert (code, err) == (1, "")
+    json.loads(out)
+
+
+def test_no_progress_line_off_a_terminal(unnumbered: Path, tmp_path: Path) -> None:
+    from suivi_xlsx.cli import progress
+
+    assert progress.is_terminal(None) is False
+    assert run("controle", str(unnumbered), "--date", TODAY)[2] == ""
+    assert run("bilan", str(unnumbered), "--annee", "2026", "-o", str(tmp_path / "b.xlsx"))[2] == ""
+
+
+@pytest.mark.usefixtures("terminal")
+def test_progress_line_for_writing_commands(unnumbered: Path, tmp_path: Path) -> None:
+    _, _, err = run("complete", str(unnumbered), "--date", TODAY, "--sans-copie")
+    assert "\rÉcriture de « registre.xlsx »… " in err
+    _, _, err = run("bilan", str(unnumbered), "--annee", "2026", "-o", str(tmp_path / "b.xlsx"))
+    assert "\rCalcul du bilan 2026… " in err and "\rÉcriture de « b.xlsx »… " in err
+    _, _, err = run("relances", str(unnumbered), "--date", TODAY, "-o", str(tmp_path / "r.xlsx"))
+    assert "\rLecture de la feuille « Registre »… " in err and "\rÉcriture de « r.xlsx »… " in err
+
+
+@pytest.mark.usefixtures("terminal")
+def test_a_notice_starts_on_a_clean_line(unnumbered: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    import suivi_xlsx
+    from suivi_xlsx import SuiviWarning
+
+    real = suivi_xlsx.check_register
+
+    def noisy(*args: object, **kwargs: object) -> object:
+        warnings.warn("une cellule égarée", SuiviWarning, stacklevel=1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(suivi_xlsx, "check_register", noisy)
+    _, _, err = run("controle", str(unnumbered), "--date", TODAY)
+    before, _, _ = err.partition("Attention : une cellule égarée")
+    assert before.endswith(" \r")  # the line wiped first
+
+
+def test_the_library_reports_progress_and_prints_nothing(
+    unnumbered: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said: list[str] = []
+    register = load_register(unnumbered, progress=said.append)
+    check_register(register, CheckOptions(today=dt.date(2026, 11, 25)), progress=said.append)
+    assert said == [
+        "Lecture de « registre.xlsx »",
+        "Lecture de la feuille « Registre »",
+        "Contrôle de 13 entrées",
+    ]
+    assert capsys.readouterr() == ("", "")

@@ -113,16 +113,18 @@ def check(
             render_text,
             report_to_dict,
         )
+        from suivi_xlsx.cli.progress import progress_line
 
-        register = load_register(fichier, sheet=sheet)
-        options = CheckOptions(
-            today=resolve_today(today),
-            soon_days=soon,
-            ignore=ignore,
-            calendar=Calendar(jours) if jours is not None else None,
-            alsace_moselle=alsace_moselle,
-        )
-        report = check_register(register, options)
+        with progress_line(enabled=output_format != "json") as progress:
+            register = load_register(fichier, sheet=sheet, progress=progress)
+            options = CheckOptions(
+                today=resolve_today(today),
+                soon_days=soon,
+                ignore=ignore,
+                calendar=Calendar(jours) if jours is not None else None,
+                alsace_moselle=alsace_moselle,
+            )
+            report = check_register(register, options, progress=progress)
         if output_format == "json":
             # One line: with an indent, json falls back to its pure-Python encoder (3× slower).
             click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))

@@ -165,6 +165,14 @@ def prepare_console() -> None:
 _show_warning = warnings.showwarning
 
 
+def clear_progress() -> None:
+    """Wipe the progress line (cli/progress.py) if one is shown: a message must start on a
+    clean line. Not imported here: ``suivi --help`` loads no more than this module."""
+    progress = sys.modules.get("suivi_xlsx.cli.progress")
+    if progress is not None:
+        progress.clear_active_line()
+
+
 def _french_warning(
     message: Warning | str,
     category: type[Warning],
@@ -174,6 +182,7 @@ def _french_warning(
     line: str | None = None,
 ) -> None:
     """Our notices as « Attention : … » on stderr; other warnings as Python shows them."""
+    clear_progress()
     if issubclass(category, SuiviWarning):
         from suivi_xlsx import safe_text
 
@@ -200,6 +209,7 @@ def fail(message: str, exit_code: int) -> None:
     """Print a French message on stderr and stop with ``exit_code``."""
     from suivi_xlsx import safe_text
 
+    clear_progress()
     click.echo(f"Erreur : {safe_text(message)}", err=True)
     sys.exit(exit_code)
 

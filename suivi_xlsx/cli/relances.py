@@ -139,7 +139,10 @@ def relances(
     paths = register_paths(fichiers)
     # The registers first: a bad register is the problem to state, before anything about the
     # files to write (their names, or that they exist).
-    registers = [load_register(path, sheet=sheet) for path in paths]
+    from suivi_xlsx.cli.progress import progress_line, saying
+
+    with progress_line() as progress:
+        registers = [load_register(path, sheet=sheet, progress=progress) for path in paths]
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
@@ -149,7 +152,8 @@ def relances(
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
         if out is not None and out.exists() and not force:  # before computing: answer at once
             raise existing_output(out, option)
-    follow = follow_up(registers, resolve_today(today), person=person, within=within)
+    with saying("Calcul des relances"):
+        follow = follow_up(registers, resolve_today(today), person=person, within=within)
     if workbook is None and calendar is None:
         # One write: a long list line by line through click is slow on Windows consoles.
         sys.stdout.write("\n".join(text_lines(follow)) + "\n")
@@ -163,7 +167,10 @@ def relances(
         if line and not line.startswith(" "):  # the people's headings, and notes
             click.echo(f"  {line}")
     if workbook is not None:
-        click.echo(f"Classeur écrit : {write_workbook(follow, workbook, force=force)}")
+        with saying(f"Écriture de « {workbook.name} »"):
+            written = write_workbook(follow, workbook, force=force)
+        click.echo(f"Classeur écrit : {written}")
     if calendar is not None:
-        written = write_calendar(follow, calendar, remind_days=remind, force=force)
+        with saying(f"Écriture de « {calendar.name} »"):
+            written = write_calendar(follow, calendar, remind_days=remind, force=force)
         click.echo(f"Agenda écrit : {written}")

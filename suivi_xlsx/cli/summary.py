@@ -115,7 +115,10 @@ def summary(
     paths = register_paths(fichiers)
     # The registers first: a bad register is the problem to state, before anything about the
     # bilan to write (its name, or that it exists).
-    registers = [load_register(path, sheet=sheet) for path in paths]
+    from suivi_xlsx.cli.progress import progress_line, saying
+
+    with progress_line() as progress:
+        registers = [load_register(path, sheet=sheet, progress=progress) for path in paths]
     out = output_path(
         Path(output) if output else Path(f"bilan-{year}.xlsx"),
         what="le bilan",
@@ -126,8 +129,10 @@ def summary(
     )
     if out.exists() and not force:  # before computing and writing: answer at once
         raise existing_output(out)
-    stats = yearly_stats(registers, year, resolve_today(today))
-    written = write_summary(stats, out, force=force)
+    with saying(f"Calcul du bilan {year}"):
+        stats = yearly_stats(registers, year, resolve_today(today))
+    with saying(f"Écriture de « {out.name} »"):
+        written = write_summary(stats, out, force=force)
     for line in _recap(stats):
         click.echo(line)
     click.echo(f"Bilan écrit : {written}")
