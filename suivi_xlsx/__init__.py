@@ -46,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "Severity": "suivi_xlsx.domain.findings",
     "CODES": "suivi_xlsx.domain.findings",
     "SuiviError": "suivi_xlsx.errors",
+    "Progress": "suivi_xlsx.runtime.progress",
     "is_open_at": "suivi_xlsx.domain.procedure",
     "is_overdue": "suivi_xlsx.domain.procedure",
     "complaint_due_date": "suivi_xlsx.domain.procedure",
@@ -82,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "is_valid_agency": "suivi_xlsx.domain.numbering",
     "redress_given": "suivi_xlsx.domain.vocabulary",
     "release_freed_memory": "suivi_xlsx.runtime.heap",
+    "render_grouped": "suivi_xlsx.outputs.render",
     "render_text": "suivi_xlsx.outputs.render",
     "report_to_dict": "suivi_xlsx.outputs.render",
     "safe_text": "suivi_xlsx.outputs.render",
@@ -115,6 +117,7 @@ __all__ = [
     "NoRegisterError",
     "OrderNumber",
     "Origin",
+    "Progress",
     "RefusedError",
     "Register",
     "RegisterSheet",
@@ -160,6 +163,7 @@ __all__ = [
     "redress_given",
     "refuse_existing_calendars",
     "release_freed_memory",
+    "render_grouped",
     "render_letter",
     "render_text",
     "report_to_dict",
@@ -250,7 +254,7 @@ if TYPE_CHECKING:
         render_letter,
         write_document,
     )
-    from suivi_xlsx.outputs.render import render_text, report_to_dict, safe_text
+    from suivi_xlsx.outputs.render import render_grouped, render_text, report_to_dict, safe_text
     from suivi_xlsx.outputs.summary.stats import Share, YearlyStats, to_frames, yearly_stats
     from suivi_xlsx.outputs.summary.texts import (
         ack_delay_text,
@@ -263,4 +267,5 @@ if TYPE_CHECKING:
     from suivi_xlsx.reading.filecheck import check_file
     from suivi_xlsx.reading.reader import load_register
     from suivi_xlsx.runtime.heap import release_freed_memory
+    from suivi_xlsx.runtime.progress import Progress
     from suivi_xlsx.writeback import apply_update, formula_cells, writable_format

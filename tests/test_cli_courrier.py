@@ -183,7 +183,7 @@ def test_existing_letter_needs_force(register: Path, tmp_path: Path) -> None:
     letter = tmp_path / "courrier-accuse-reception-26.1601.001.docx"
     letter.write_bytes(b"ancien")
     code, _, err = run(str(register), "26.1601.001", "--type", "accuse-reception")
-    assert code == 1 and "existe déjà" in err and "--force" in err
+    assert code == 1 and "existe déjà" in err and "--remplacer" in err
     assert letter.read_bytes() == b"ancien"
     code, _, err = run(str(register), "26.1601.001", "--type", "accuse-reception", "--force")
     assert (code, err) == (0, "")

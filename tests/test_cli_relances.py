@@ -257,7 +257,7 @@ def test_refuses_to_overwrite_without_force(register: Path, tmp_path: Path) -> N
     out.write_bytes(b"mine")
     code, _, err = run(str(register), "--today", TODAY, "-o", str(out))
     assert code == 1
-    assert "existe déjà" in err and "--force" in err
+    assert "existe déjà" in err and "--remplacer" in err
     assert out.read_bytes() == b"mine"
     ics = tmp_path / "agenda.ics"
     ics.write_bytes(b"mine")

@@ -119,8 +119,8 @@ def test_existing_output_needs_force(register: Path, tmp_path: Path) -> None:
     code, _, err = run_summary(str(register), "--year", "2025", "-o", str(out))
     assert (code, out.read_bytes()) == (1, b"previous")
     assert err == (
-        f"Erreur : « {out} » existe déjà : choisissez un autre nom avec -o, ou ajoutez --force "
-        "pour le remplacer.\n"
+        f"Erreur : « {out} » existe déjà : choisissez un autre nom avec -o, ou ajoutez "
+        "--remplacer pour le remplacer.\n"
     )
     code, _, _ = run_summary(str(register), "--year", "2025", "-o", str(out), "--force")
     assert code == 0 and zipfile.is_zipfile(out)
@@ -199,5 +199,5 @@ def test_help_is_french_with_an_example() -> None:
     result = CliRunner().invoke(group, ["summary", "--help"])
     assert result.exit_code == 0
     assert "Exemple :" in result.stdout
-    assert "suivi summary registre.xlsx --year 2025" in result.stdout
+    assert "suivi bilan registre.xlsx --annee 2025" in result.stdout
     assert "--force" in result.stdout and "Remplacer le bilan" in result.stdout

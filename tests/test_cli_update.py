@@ -102,7 +102,7 @@ def test_dry_run_writes_nothing(workbook: Path) -> None:
     code, out, _ = run_update(str(workbook), "--today", TODAY, "--dry-run")
     assert (code, snapshot(workbook), folder(workbook)) == (0, before, ["registre.xlsx"])
     assert "  Registre!D3 : 25.1601.003 (Numéro d'ordre)" in out.splitlines()
-    assert out.splitlines()[-1] == "Simulation (--dry-run) : rien n'a été écrit."
+    assert out.splitlines()[-1] == "Simulation : rien n'a été écrit."
 
 
 def test_no_backup(workbook: Path) -> None:
@@ -263,7 +263,7 @@ def test_help_is_french_with_an_example() -> None:
     assert code == 0
     for text in ("Utilisation :", "--agence NNNN", "--dry-run", "--no-backup", "Exemple :"):
         assert text in out
-    assert "    suivi update registre.xlsx --agence 1601" in out.splitlines()
+    assert "    suivi complete registre.xlsx --agence 1601" in out.splitlines()
 
 
 def test_columns_without_due_date_still_numbered(tmp_path: Path) -> None:

@@ -152,8 +152,8 @@ def test_readme_shows_exactly_what_the_first_command_prints() -> None:
 
     readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
     command = readme.split("```bash\n", 1)[1].split("\n", 1)[0]
-    assert command.endswith("suivi-check examples/registre-exemple.xlsx --today 2026-11-25")
-    result = CliRunner().invoke(group, ["check", str(EXAMPLE), "--today", "2026-11-25"])
+    assert command.endswith("suivi-check examples/registre-exemple.xlsx --date 2026-11-25")
+    result = CliRunner().invoke(group, ["controle", str(EXAMPLE), "--date", "2026-11-25"])
     assert result.exit_code == 1  # on purpose: the example holds mistakes
     printed = result.stdout.replace(str(EXAMPLE.name), "registre-exemple.xlsx")
     assert f"```text\n{printed}```" in readme

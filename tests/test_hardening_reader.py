@@ -414,27 +414,16 @@ class _Terminal(io.StringIO):
 
 
 @pytest.mark.parametrize("tty", [True, False])
-def test_progress_only_on_a_terminal_and_only_for_long_reads(
+def test_reading_prints_nothing_and_reports_to_its_callback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tty: bool
 ) -> None:
-    from suivi_xlsx.reading import parsing
-
+    """The library never prints, terminal or not: it tells its ``progress`` callback, and the
+    command line draws the line (tests/test_cli_readable.py)."""
     path = register(tmp_path / "registre.xlsx")
     stream = _Terminal(tty)
     monkeypatch.setattr(sys, "stderr", stream)
-    load_register(path)  # a short read: nothing, terminal or not
-    assert stream.getvalue() == ""
-    real_init = parsing.SheetParser.__init__
-
-    def started_long_ago(self: parsing.SheetParser, *args: object) -> None:
-        real_init(self, *args)  # type: ignore[arg-type]
-        parsing._progress.started -= 60  # as if the read had lasted a minute
-
-    monkeypatch.setattr(parsing.SheetParser, "__init__", started_long_ago)
+    said: list[str] = []
+    load_register(path, progress=said.append)
     load_register(path)
-    shown = stream.getvalue()
-    if tty:
-        assert "\rLecture de la feuille « Registre »…" in shown
-        assert shown.endswith("\r")  # the line is wiped at the end
-    else:
-        assert shown == ""
+    assert stream.getvalue() == ""
+    assert "Lecture de la feuille « Registre »" in said

@@ -197,7 +197,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str]] = [
         "date-texte",
         {"lenient": {Column.DUE_DATE: "31/12/2025"}},
         "Date d'échéance : « 31/12/2025 » est une date saisie comme du texte ; Excel ne la voit "
-        "pas comme une date (pas de surlignage des retards). « suivi update --convertir-dates » "
+        "pas comme une date (pas de surlignage des retards). « suivi complete --convertir-dates » "
         "la convertit.",
     ),
     (
@@ -262,7 +262,7 @@ MESSAGES: list[tuple[str, dict[str, Any], str]] = [
     (
         "numero-manquant",
         {"number": None},
-        "Numéro d'ordre manquant (« suivi update » peut l'attribuer).",
+        "Numéro d'ordre manquant (« suivi complete » peut l'attribuer).",
     ),
     (
         "echeance-manquante",

@@ -330,7 +330,7 @@ def test_refuses_existing_output_unless_forced(tmp_path: Path) -> None:
     with pytest.raises(RefusedError) as refused:
         write_summary(stats_2024(), out)
     assert (refused.value.exit_code, out.read_bytes()) == (1, b"mine")
-    assert "--force" in refused.value.message
+    assert "--remplacer" in refused.value.message
     write_summary(stats_2024(), out, force=True)
     assert zipfile.is_zipfile(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bilan.xlsx"]
@@ -350,7 +350,7 @@ def test_empty_year_writes_nothing(tmp_path: Path) -> None:
         write_summary(yearly_stats([sample()], 2030, TODAY), tmp_path / "bilan.xlsx")
     assert refused.value.message == (
         "aucune entrée datée de 2030 dans « registre.xlsx » (années présentes : 2023, 2024, "
-        "2025) : vérifiez l'année demandée (--year) ou les colonnes Date."
+        "2025) : vérifiez l'année demandée (--annee) ou les colonnes Date."
     )
     assert list(tmp_path.iterdir()) == []
 

@@ -17,15 +17,15 @@ from suivi_xlsx.cli.common import FrenchGroup, prepare_console
 # libraries only inside functions; the help lines are here so that ``suivi --help`` imports none
 # of them.
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "check": (
+    "controle": (
         "suivi_xlsx.cli.check:check",
         "Contrôle le registre : erreurs, retards, avertissements.",
     ),
-    "update": (
+    "complete": (
         "suivi_xlsx.cli.update:update",
         "Numérote, complète et surligne les retards dans le classeur.",
     ),
-    "summary": (
+    "bilan": (
         "suivi_xlsx.cli.summary:summary",
         "Produit le bilan annuel (un nouveau classeur).",
     ),
@@ -40,9 +40,13 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Former (English) name → command: the names of the first releases still work, so that
+# nothing written with them breaks.
+_ALIASES: dict[str, str] = {"check": "controle", "update": "complete", "summary": "bilan"}
+
 
 def _load(name: str) -> click.Command:
-    module, _, attribute = _COMMANDS[name][0].partition(":")
+    module, _, attribute = _COMMANDS[_ALIASES.get(name, name)][0].partition(":")
     command = getattr(importlib.import_module(module), attribute)
     assert isinstance(command, click.Command)
     return command
@@ -53,16 +57,17 @@ class _LazyGroup(FrenchGroup):
         return list(_COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return _load(cmd_name) if cmd_name in _COMMANDS else None
+        return _load(cmd_name) if cmd_name in _COMMANDS or cmd_name in _ALIASES else None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if name and name not in _COMMANDS and not name.startswith("-"):
+        if name and name not in _COMMANDS and name not in _ALIASES and not name.startswith("-"):
             import difflib
 
-            close = difflib.get_close_matches(name, list(_COMMANDS), n=1, cutoff=0.6)
+            names = [*_COMMANDS, *_ALIASES]
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
             hint = f" Vouliez-vous dire « {close[0]} » ?" if close else ""
             known = ", ".join(_COMMANDS)
             ctx.fail(f"commande inconnue : « {name} ».{hint} Commandes : {known}.")
@@ -71,6 +76,9 @@ class _LazyGroup(FrenchGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commandes"):
             formatter.write_dl([(name, line) for name, (_, line) in _COMMANDS.items()])
+        former = ", ".join(f"{old} ({new})" for old, new in _ALIASES.items())
+        formatter.write_paragraph()
+        formatter.write_text(f"Anciens noms, toujours acceptés : {former}.")
 
 
 @click.group(
@@ -82,7 +90,7 @@ class _LazyGroup(FrenchGroup):
 def group() -> None:
     """Registre des réclamations et tableau de suivi qualité, dans votre classeur Excel.
 
-    Aide d'une commande : suivi COMMANDE --help (par exemple : suivi check --help).
+    Aide d'une commande : suivi COMMANDE --help (par exemple : suivi controle --help).
     """
 
 
@@ -93,6 +101,6 @@ def main(args: Any = None) -> None:
 
 
 def check_main(args: Any = None) -> None:
-    """Entry point of ``suivi-check`` (the same as ``suivi check``)."""
+    """Entry point of ``suivi-check`` (the same as ``suivi controle``)."""
     prepare_console()
-    _load("check").main(args=args, prog_name="suivi-check")
+    _load("controle").main(args=args, prog_name="suivi-check")

@@ -48,11 +48,13 @@ def _validate_ignore(
 @sheet_option("Ne contrôler que cette feuille.")
 @soon_option("Signaler les échéances des N prochains jours.")
 @click.option(
+    "--ignorer",
     "--ignore",
+    "ignore",
     multiple=True,
     metavar="CODE",
     callback=_validate_ignore,
-    help="Ne pas signaler ce code (option répétable), ex. --ignore numero-sequence.",
+    help="Ne pas signaler ce code (option répétable), ex. --ignorer numero-sequence.",
 )
 @click.option(
     "--jours",
@@ -60,6 +62,12 @@ def _validate_ignore(
     default=None,
     help="Décompte du délai d'accusé de réception (par défaut : feuille Paramètres, "
     "sinon calendaires).",
+)
+@click.option(
+    "--detail",
+    is_flag=True,
+    help="Chaque problème sur sa ligne, avec son message (par défaut : regroupés par code, "
+    "les premières cellules de chacun).",
 )
 @click.option(
     "--alsace-moselle/--hors-alsace-moselle",
@@ -77,6 +85,7 @@ def check(
     ignore: frozenset[str],
     jours: str | None,
     alsace_moselle: bool | None,
+    detail: bool,
 ) -> None:
     """Contrôle le registre FICHIER : erreurs, retards et avertissements, avec la cellule
     à corriger.
@@ -85,9 +94,12 @@ def check(
 
     \b
     Exemple :
-      suivi-check registre.xlsx
-      suivi-check registre.xlsx --today 2026-11-25 --format json
-      suivi-check registre.xlsx --sheet 2026 --ignore numero-sequence
+      suivi controle registre.xlsx
+      suivi controle registre.xlsx --date 2026-11-25 --format json
+      suivi controle registre.xlsx --feuille 2026 --ignorer numero-sequence
+      suivi controle registre.xlsx --detail
+
+    suivi-check FICHIER est la même commande (ancien nom : suivi check).
     """
     # A program reading stdout gets one JSON object whatever happens.
     errors = json_errors(fichier) if output_format == "json" else contextlib.nullcontext()
@@ -97,24 +109,28 @@ def check(
             CheckOptions,
             check_register,
             load_register,
+            render_grouped,
             render_text,
             report_to_dict,
         )
+        from suivi_xlsx.cli.progress import progress_line
 
-        register = load_register(fichier, sheet=sheet)
-        options = CheckOptions(
-            today=resolve_today(today),
-            soon_days=soon,
-            ignore=ignore,
-            calendar=Calendar(jours) if jours is not None else None,
-            alsace_moselle=alsace_moselle,
-        )
-        report = check_register(register, options)
+        with progress_line(enabled=output_format != "json") as progress:
+            register = load_register(fichier, sheet=sheet, progress=progress)
+            options = CheckOptions(
+                today=resolve_today(today),
+                soon_days=soon,
+                ignore=ignore,
+                calendar=Calendar(jours) if jours is not None else None,
+                alsace_moselle=alsace_moselle,
+            )
+            report = check_register(register, options, progress=progress)
         if output_format == "json":
             # One line: with an indent, json falls back to its pure-Python encoder (3× slower).
             click.echo(json.dumps(report_to_dict(report), ensure_ascii=False))
         else:
-            click.echo(render_text(report, style=click.style))
+            render = render_text if detail else render_grouped
+            click.echo(render(report, style=click.style))
         sys.exit(report.exit_status)
 
 

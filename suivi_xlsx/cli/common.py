@@ -114,8 +114,21 @@ _install_french()
 _install_french_ranges()
 
 
+class _FrenchFormatter(click.HelpFormatter):
+    """Headings as French writes them: « Options : », a space before the colon."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+
+class _FrenchContext(click.Context):
+    formatter_class = _FrenchFormatter
+
+
 class FrenchCommand(click.Command):
     """A command whose ``--help`` option is described in French."""
+
+    context_class = _FrenchContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -128,6 +141,7 @@ class FrenchGroup(click.Group):
     """A group whose ``--help`` option is described in French."""
 
     command_class = FrenchCommand
+    context_class = _FrenchContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
@@ -151,6 +165,14 @@ def prepare_console() -> None:
 _show_warning = warnings.showwarning
 
 
+def clear_progress() -> None:
+    """Wipe the progress line (cli/progress.py) if one is shown: a message must start on a
+    clean line. Not imported here: ``suivi --help`` loads no more than this module."""
+    progress = sys.modules.get("suivi_xlsx.cli.progress")
+    if progress is not None:
+        progress.clear_active_line()
+
+
 def _french_warning(
     message: Warning | str,
     category: type[Warning],
@@ -160,6 +182,7 @@ def _french_warning(
     line: str | None = None,
 ) -> None:
     """Our notices as « Attention : … » on stderr; other warnings as Python shows them."""
+    clear_progress()
     if issubclass(category, SuiviWarning):
         from suivi_xlsx import safe_text
 
@@ -186,6 +209,7 @@ def fail(message: str, exit_code: int) -> None:
     """Print a French message on stderr and stop with ``exit_code``."""
     from suivi_xlsx import safe_text
 
+    clear_progress()
     click.echo(f"Erreur : {safe_text(message)}", err=True)
     sys.exit(exit_code)
 
@@ -276,9 +300,12 @@ DATE = DateParam()
 
 
 def today_option(func: F) -> F:
-    """``--today``: the reference date for deadlines (default: the computer's date)."""
+    """``--date`` (or ``--today``): the reference date for deadlines (default: the computer's
+    date)."""
     return click.option(
+        "--date",
         "--today",
+        "today",
         type=DATE,
         default=None,
         metavar="AAAA-MM-JJ",
@@ -287,21 +314,24 @@ def today_option(func: F) -> F:
 
 
 def resolve_today(value: Any) -> Any:
-    """The ``--today`` value, or the computer's date."""
+    """The ``--date`` value, or the computer's date."""
     import datetime as dt
 
     return value if value is not None else dt.date.today()
 
 
 def sheet_option(help_text: str) -> Callable[[F], F]:
-    """``--sheet FEUILLE``: restrict the command to one register sheet."""
-    return click.option("--sheet", "sheet", metavar="FEUILLE", help=help_text)
+    """``--feuille FEUILLE`` (or ``--sheet``): restrict the command to one register sheet."""
+    return click.option("--feuille", "--sheet", "sheet", metavar="FEUILLE", help=help_text)
 
 
 def soon_option(help_text: str) -> Callable[[F], F]:
-    """``--soon N``: how many days ahead a due date counts as close (7 by default)."""
+    """``--proche N`` (or ``--soon``): how many days ahead a due date counts as close (7 by
+    default)."""
     return click.option(
+        "--proche",
         "--soon",
+        "soon",
         type=click.IntRange(min=0),
         default=7,
         show_default=True,
@@ -338,7 +368,7 @@ def output_path(
 ) -> Path:
     """Check the path of a file a command creates (``what``: « le bilan »): its suffix, an
     existing folder, and never one of the files it reads (``inputs``: path, « le registre »).
-    The refusal to replace an existing file without ``--force`` is the writer's."""
+    The refusal to replace an existing file without ``--remplacer`` is the writer's."""
     if out.suffix.lower() != suffix:
         raise SuiviError(
             f"{what} « {out} » doit être un fichier {suffix} : choisissez par exemple "
@@ -358,3 +388,15 @@ def output_path(
                     f"nom avec {option}."
                 )
     return out
+
+
+def replace_option(help_text: str) -> Callable[[F], F]:
+    """``--remplacer`` (or ``--force``): replace the file a command creates if it exists."""
+    return click.option("--remplacer", "--force", "force", is_flag=True, help=help_text)
+
+
+def output_option(metavar: str, help_text: str) -> Callable[[F], F]:
+    """``-o``/``--sortie`` (or ``--output``): the file a command creates."""
+    return click.option(
+        "-o", "--sortie", "--output", "output", metavar=metavar, default=None, help=help_text
+    )

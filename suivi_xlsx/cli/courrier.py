@@ -20,7 +20,9 @@ from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_option,
     output_path,
+    replace_option,
     resolve_today,
     sheet_option,
     today_option,
@@ -211,7 +213,7 @@ def _letters_to_send(
         out = target / letter.file_name
         if out.exists() and not force:
             kept += 1
-            click.echo(f"  Déjà présent, non remplacé : {out} (--force pour le remplacer)")
+            click.echo(f"  Déjà présent, non remplacé : {out} (--remplacer pour le remplacer)")
             continue
         write_document(data, out, force=force)
         written += 1
@@ -257,13 +259,9 @@ def _letters_to_send(
     default=None,
     help="Votre propre modèle Word (par défaut : le modèle fourni).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="SORTIE.docx",
-    default=None,
-    help="Courrier à créer (par défaut : courrier-TYPE-NUMERO.docx dans le dossier courant).",
+@output_option(
+    "SORTIE.docx",
+    "Courrier à créer (par défaut : courrier-TYPE-NUMERO.docx dans le dossier courant).",
 )
 @click.option(
     "--dossier",
@@ -272,7 +270,7 @@ def _letters_to_send(
     help="Avec --a-envoyer : dossier des courriers (par défaut : le dossier courant).",
 )
 @today_option
-@click.option("--force", is_flag=True, help="Remplacer un courrier qui existe déjà.")
+@replace_option("Remplacer un courrier qui existe déjà.")
 @sheet_option("Ne lire que cette feuille du registre.")
 @french_errors
 def courrier(

@@ -20,8 +20,10 @@ from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_option,
     output_path,
     register_paths,
+    replace_option,
     resolve_today,
     sheet_option,
     today_option,
@@ -43,6 +45,24 @@ def _output(
     )
 
 
+def _former_within(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``--jours N``, the first name of ``--dans N``: still read as such. Elsewhere ``--jours``
+    means calendar or working days (suivi controle --jours ouvrables): said, not guessed."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    raise click.BadParameter(
+        f"« {text} » : pour les relances, --jours s'écrit maintenant --dans N (les étapes à "
+        "faire dans les N jours). Pour compter les délais en jours ouvrables ou calendaires, "
+        "remplissez la ligne « Décompte des jours (accusé de réception) » de la feuille "
+        "Paramètres du registre.",
+        ctx,
+        param,
+    )
+
+
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("fichiers", metavar="FICHIER...", nargs=-1, required=True)
 @today_option
@@ -56,21 +76,18 @@ def _output(
     "dossiers sans personne chargée).",
 )
 @click.option(
-    "--jours",
+    "--dans",
     "within",
     type=click.IntRange(min=0),
     default=None,
     metavar="N",
     help="Ne garder que les étapes à faire dans les N jours, et celles en retard.",
 )
+@click.option("--jours", "former_within", default=None, hidden=True, callback=_former_within)
 @sheet_option("Ne lire que cette feuille de chaque registre.")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FICHIER.xlsx",
-    default=None,
-    help="Écrire les relances dans un classeur : une synthèse et une feuille par personne.",
+@output_option(
+    "FICHIER.xlsx",
+    "Écrire les relances dans un classeur : une synthèse et une feuille par personne.",
 )
 @click.option(
     "--ics",
@@ -85,7 +102,7 @@ def _output(
     metavar="FICHIER.ics",
     default=None,
     help="L'agenda écrit la fois précédente : les étapes qu'il contient et que le registre "
-    "montre faites y sont écrites comme annulées (par défaut, l'agenda que --force remplace).",
+    "montre faites y sont écrites comme annulées (par défaut, l'agenda que --remplacer remplace).",
 )
 @click.option(
     "--ics-par-personne",
@@ -103,13 +120,14 @@ def _output(
     metavar="N",
     help="Dans l'agenda, rappel N jours avant chaque échéance.",
 )
-@click.option("--force", is_flag=True, help="Remplacer le classeur ou l'agenda s'il existe déjà.")
+@replace_option("Remplacer le classeur ou l'agenda s'il existe déjà.")
 @french_errors
 def relances(
     fichiers: tuple[str, ...],
     today: dt.date | None,
     person: str | None,
     within: int | None,
+    former_within: int | None,
     sheet: str | None,
     output: str | None,
     ics: str | None,
@@ -122,19 +140,28 @@ def relances(
     réception, répondre, donner des nouvelles (si la feuille Paramètres en fixe le rythme),
     clôturer. Les étapes en retard d'abord, puis par date. Les registres sont seulement lus.
 
-    Code de sortie : 0 fait, 1 refusé (fichier de sortie déjà présent sans --force),
+    Code de sortie : 0 fait, 1 refusé (fichier de sortie déjà présent sans --remplacer),
     2 si un registre est illisible.
 
     \b
     Exemple :
       suivi relances registre.xlsx
-      suivi relances registre.xlsx --personne "Mme Martin" --jours 15
+      suivi relances registre.xlsx --personne "Mme Martin" --dans 15
       suivi relances lyon.xlsx annecy.xlsx -o relances.xlsx --ics relances.ics
-      suivi relances registre.xlsx --ics-par-personne agendas --force
+      suivi relances registre.xlsx --ics-par-personne agendas --remplacer
     """
     from suivi_xlsx import follow_up, load_register, text_lines
 
+    if within is None:
+        within = former_within
+
     paths = register_paths(fichiers)
+    # The registers first: a bad register is the problem to state, before anything about the
+    # files to write (their names, or that they exist).
+    from suivi_xlsx.cli.progress import progress_line, saying
+
+    with progress_line() as progress:
+        registers = [load_register(path, sheet=sheet, progress=progress) for path in paths]
     workbook = _output(output, ".xlsx", "-o", "relances.xlsx", paths)
     calendar = _output(ics, ".ics", "--ics", "relances.ics", paths)
     if workbook is not None and calendar is not None and workbook.resolve() == calendar.resolve():
@@ -145,12 +172,11 @@ def relances(
     from suivi_xlsx import existing_output
 
     for out, option in ((workbook, "-o"), (calendar, "--ics")):
-        if out is not None and out.exists() and not force:  # before reading: answer at once
+        if out is not None and out.exists() and not force:  # before computing: answer at once
             raise existing_output(out, option)
     previous = _previous(previous_ics, calendar, force)
-    registers = [load_register(path, sheet=sheet) for path in paths]
-    today_ = resolve_today(today)
-    follow = follow_up(registers, today_, person=person, within=within)
+    with saying("Calcul des relances"):
+        follow = follow_up(registers, resolve_today(today), person=person, within=within)
     people_files = _people_files(follow, folder, force)
     if workbook is None and calendar is None and folder is None:
         # One write: a long list line by line through click is slow on Windows consoles.
@@ -165,7 +191,9 @@ def relances(
         if line and not line.startswith(" "):  # the people's headings, and notes
             click.echo(f"  {line}")
     if workbook is not None:
-        click.echo(f"Classeur écrit : {write_workbook(follow, workbook, force=force)}")
+        with saying(f"Écriture de « {workbook.name} »"):
+            written = write_workbook(follow, workbook, force=force)
+        click.echo(f"Classeur écrit : {written}")
     if calendar is not None:
         _write_calendar(follow, registers, calendar, previous, remind, force)
     if people_files is not None:
@@ -226,7 +254,10 @@ def _write_calendar(
 
     states = step_states(registers, follow.today) if previous is not None else None
     plan = plan_calendar(follow, previous=previous, states=states)
-    written = write_calendar(follow, out, remind_days=remind, force=force, plan=plan)
+    from suivi_xlsx.cli.progress import saying
+
+    with saying(f"Écriture de « {out.name} »"):
+        written = write_calendar(follow, out, remind_days=remind, force=force, plan=plan)
     click.echo(f"Agenda écrit : {written} ({_counts(plan)})")
 
 

@@ -17,8 +17,10 @@ from suivi_xlsx.cli.common import (
     CONTEXT_SETTINGS,
     FrenchCommand,
     french_errors,
+    output_option,
     output_path,
     register_paths,
+    replace_option,
     resolve_today,
     sheet_option,
     today_option,
@@ -69,24 +71,20 @@ def _recap(stats: YearlyStats) -> list[str]:
 @click.command(cls=FrenchCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("fichiers", metavar="FICHIER...", nargs=-1, required=True)
 @click.option(
-    "--year",
     "--annee",
+    "--year",
     "year",
     type=click.IntRange(1900, 2999),
     required=True,
     metavar="AAAA",
     help="Année du bilan : les entrées dont la Date tombe cette année-là.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    metavar="FICHIER",
-    default=None,
-    help="Classeur du bilan à créer (par défaut : bilan-AAAA.xlsx dans le dossier courant).",
+@output_option(
+    "FICHIER",
+    "Classeur du bilan à créer (par défaut : bilan-AAAA.xlsx dans le dossier courant).",
 )
 @today_option
-@click.option("--force", is_flag=True, help="Remplacer le bilan s'il existe déjà.")
+@replace_option("Remplacer le bilan s'il existe déjà.")
 @sheet_option("Ne lire que cette feuille de chaque registre.")
 @french_errors
 def summary(
@@ -106,13 +104,21 @@ def summary(
 
     \b
     Exemple :
-      suivi summary registre.xlsx --year 2025
-      suivi summary lyon.xlsx annecy.xlsx --year 2025 -o bilan-reseau-2025.xlsx
-      suivi summary registre.xlsx --year 2025 --today 2025-12-31 --force
+      suivi bilan registre.xlsx --annee 2025
+      suivi bilan lyon.xlsx annecy.xlsx --annee 2025 -o bilan-reseau-2025.xlsx
+      suivi bilan registre.xlsx --annee 2025 --date 2025-12-31 --remplacer
+
+    Ancien nom, toujours accepté : suivi summary.
     """
     from suivi_xlsx import existing_output, load_register, write_summary, yearly_stats
 
     paths = register_paths(fichiers)
+    # The registers first: a bad register is the problem to state, before anything about the
+    # bilan to write (its name, or that it exists).
+    from suivi_xlsx.cli.progress import progress_line, saying
+
+    with progress_line() as progress:
+        registers = [load_register(path, sheet=sheet, progress=progress) for path in paths]
     out = output_path(
         Path(output) if output else Path(f"bilan-{year}.xlsx"),
         what="le bilan",
@@ -121,11 +127,12 @@ def summary(
         example=f"bilan-{year}.xlsx",
         inputs=[(path, "un des registres lus") for path in paths],
     )
-    if out.exists() and not force:  # before reading: answer at once
+    if out.exists() and not force:  # before computing and writing: answer at once
         raise existing_output(out)
-    registers = [load_register(path, sheet=sheet) for path in paths]
-    stats = yearly_stats(registers, year, resolve_today(today))
-    written = write_summary(stats, out, force=force)
+    with saying(f"Calcul du bilan {year}"):
+        stats = yearly_stats(registers, year, resolve_today(today))
+    with saying(f"Écriture de « {out.name} »"):
+        written = write_summary(stats, out, force=force)
     for line in _recap(stats):
         click.echo(line)
     click.echo(f"Bilan écrit : {written}")

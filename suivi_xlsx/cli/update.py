@@ -24,19 +24,21 @@ from suivi_xlsx.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from suivi_xlsx import Register
+    from suivi_xlsx import Progress, Register
 
 
-def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
+def _read(
+    path: Path, sheet: str | None, progress: Progress | None
+) -> tuple[Register, list[str] | None]:
     """The register, with every register sheet so that new numbers continue after those used
     on any sheet, and the sheets to edit (``None``: all). ``--sheet`` is matched as the reader
     does (blanks and case aside)."""
     from suivi_xlsx import NoRegisterError, Register, load_register
 
     if sheet is None:
-        return load_register(path), None
+        return load_register(path, progress=progress), None
     try:
-        register = load_register(path)
+        register = load_register(path, progress=progress)
     except NoRegisterError:
         only = load_register(path, sheet=sheet)  # the reader's own French error, if any
         return only, [s.name for s in only.sheets]
@@ -66,12 +68,14 @@ def _read(path: Path, sheet: str | None) -> tuple[Register, list[str] | None]:
     "sinon l'agence des numéros existants).",
 )
 @click.option(
+    "--simulation",
     "--dry-run",
     "dry_run",
     is_flag=True,
     help="Affiche ce qui serait modifié, sans rien écrire.",
 )
 @click.option(
+    "--sans-copie",
     "--no-backup",
     "no_backup",
     is_flag=True,
@@ -111,7 +115,7 @@ def update(
 
     Rien de ce qui a été saisi n'est remplacé ; le reste du classeur (autres feuilles,
     graphiques, macros, mises en forme) est conservé tel quel. Une copie datée de l'original
-    est gardée à côté, sauf avec --no-backup.
+    est gardée à côté, sauf avec --sans-copie.
 
     Code de sortie : 0 fait (ou rien à faire), 1 non écrit pour une raison à corriger
     (fichier ouvert dans Excel, dossier en lecture seule, agence inconnue…), 2 fichier
@@ -119,10 +123,12 @@ def update(
 
     \b
     Exemple :
-      suivi update registre.xlsx --dry-run
-      suivi update registre.xlsx --agence 1601
-      suivi update registre.xlsx --sheet 2026 --no-backup
-      suivi update registre.xlsx --convertir-dates --corriger-ecritures
+      suivi complete registre.xlsx --simulation
+      suivi complete registre.xlsx --agence 1601
+      suivi complete registre.xlsx --feuille 2026 --sans-copie
+      suivi complete registre.xlsx --convertir-dates --corriger-ecritures
+
+    Ancien nom, toujours accepté : suivi update.
     """
     from suivi_xlsx import (
         describe_highlights,
@@ -137,24 +143,29 @@ def update(
     writable_format(path)  # before reading: a .xls is refused at once, in French
     # Recorded before reading: a change on disk during the run makes the writer refuse.
     mtime_ns = path.stat().st_mtime_ns
-    register, targets = _read(path, sheet)
-    day = resolve_today(today)
-    edited = targets if targets is not None else [s.name for s in register.sheets]
-    plan = plan_update(
-        register,
-        today=day,
-        agency=agence,
-        soon_days=soon,
-        sheets=targets,
-        formulas=formula_cells(path, edited),
-        convert_dates=convert_dates,
-        fix_spellings=fix_spellings,
-    )
-    *details, summary = describe_plan(plan)
-    report = [f"{path.name} :", *details]
-    if plan.highlights:
-        report.append(describe_highlights(highlight_counts(register, plan, day)))
-    report.append(summary)
+    from suivi_xlsx.cli.progress import progress_line, saying
+
+    with progress_line() as progress:
+        register, targets = _read(path, sheet, progress)
+        day = resolve_today(today)
+        edited = targets if targets is not None else [s.name for s in register.sheets]
+        if progress is not None:
+            progress(f"Préparation des modifications de « {path.name} »")
+        plan = plan_update(
+            register,
+            today=day,
+            agency=agence,
+            soon_days=soon,
+            sheets=targets,
+            formulas=formula_cells(path, edited),
+            convert_dates=convert_dates,
+            fix_spellings=fix_spellings,
+        )
+        *details, summary = describe_plan(plan)
+        report = [f"{path.name} :", *details]
+        if plan.highlights:
+            report.append(describe_highlights(highlight_counts(register, plan, day)))
+        report.append(summary)
     del register  # the entries (130 MB at 100,000 rows) are not needed to write the plan
     from suivi_xlsx import release_freed_memory
 
@@ -165,12 +176,13 @@ def update(
     printed = safe_text("\n".join(report))
     if dry_run:
         click.echo(printed)
-        click.echo("Simulation (--dry-run) : rien n'a été écrit.")
+        click.echo("Simulation : rien n'a été écrit.")
         return
 
     from suivi_xlsx import apply_update
 
-    result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
+    with saying(f"Écriture de « {path.name} »"):
+        result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
     # Printed once written: a refusal shows only its reason, not changes that did not happen.
     click.echo(printed)
     if not result.written:

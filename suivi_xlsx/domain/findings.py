@@ -140,7 +140,7 @@ CODES: Mapping[str, CodeSpec] = _table(
     CodeSpec(
         "numero-manquant",
         _W,
-        "Numéro d'ordre manquant (« suivi update » peut l'attribuer).",
+        "Numéro d'ordre manquant (« suivi complete » peut l'attribuer).",
         "ligne sans numéro d'ordre",
     ),
     CodeSpec(
@@ -160,7 +160,7 @@ CODES: Mapping[str, CodeSpec] = _table(
         "echeance-proche",
         _W,
         "Échéance proche : le {echeance} ({quand}).",
-        "dossier en cours dont l'échéance tombe dans les 7 jours (--soon)",
+        "dossier en cours dont l'échéance tombe dans les 7 jours (--proche)",
     ),
     CodeSpec(
         "cloture-tardive",
@@ -210,15 +210,15 @@ CODES: Mapping[str, CodeSpec] = _table(
         "date-texte",
         _W,
         "{colonne} : « {valeur} » est une date saisie comme du texte ; Excel ne la voit pas "
-        "comme une date (pas de surlignage des retards). « suivi update --convertir-dates » la "
+        "comme une date (pas de surlignage des retards). « suivi complete --convertir-dates » la "
         "convertit.",
-        "date saisie comme du texte (suivi update --convertir-dates la convertit)",
+        "date saisie comme du texte",
     ),
     CodeSpec(
         "date-sans-annee",
         _W,
         "{colonne} : « {valeur} » n'a pas d'année ; lue comme le {date} (année prise dans "
-        "{source}) : écrivez la date entière (jj/mm/aaaa). « suivi update --convertir-dates » "
+        "{source}) : écrivez la date entière (jj/mm/aaaa). « suivi complete --convertir-dates » "
         "l'écrit ainsi.",
         "date sans année (« 3 mars », « 03/03 ») : lue avec l'année de la ligne",
     ),
@@ -280,6 +280,20 @@ CODES: Mapping[str, CodeSpec] = _table(
         "réclamations (Paramètres : {habilites}).",
         "réclamation confiée à une personne absente de la liste des personnes habilitées",
     ),
+)
+
+#: The command that fixes a code's findings, for the codes one does: the check's grouped text
+#: names it beside the count. Only commands that change the register so that the finding goes
+#: away (tests/test_cli_readable.py runs them and checks again); number-neutral wording.
+FIXES: Mapping[str, str] = MappingProxyType(
+    {
+        "numero-manquant": "« suivi complete » attribue les numéros d'ordre (lignes datées)",
+        "echeance-manquante": "« suivi complete » inscrit celle des réclamations (FS)",
+        "date-texte": "« suivi complete --convertir-dates » les convertit en dates",
+        "date-sans-annee": "« suivi complete --convertir-dates » écrit les dates entières",
+        "origine-a-corriger": "« suivi complete --corriger-ecritures » écrit le bon code",
+        "numero-a-corriger": "« suivi complete --corriger-ecritures » écrit le bon numéro",
+    }
 )
 
 _SPECS: dict[str, CodeSpec] = dict(CODES)  # a plain dict: faster look-ups than the proxy

@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 
 def existing_output(target: Path, option: str = "-o") -> RefusedError:
-    """The refusal to replace an existing output without ``--force``."""
+    """The refusal to replace an existing output without ``--remplacer``."""
     return RefusedError(
-        f"« {target} » existe déjà : choisissez un autre nom avec {option}, ou ajoutez --force "
+        f"« {target} » existe déjà : choisissez un autre nom avec {option}, ou ajoutez --remplacer "
         "pour le remplacer.",
         path=target,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from suivi_xlsx.domain.findings import (
     CODES,
+    FIXES,
     SEVERITY_ORDER,
     Finding,
     Report,
@@ -102,6 +103,65 @@ def render_text(report: Report, *, style: Styler | None = None) -> str:
                 f"{paint(finding.code, fg=colour)}{number} : {safe_text(finding.message)}"
             )
         lines.append("")
+    lines.append(paint(safe_text(summary_line(report)), bold=True))
+    return "\n".join(lines)
+
+
+#: How many findings of a code the grouped text shows; ``--detail`` shows them all.
+SHOWN_PER_CODE = 5
+
+
+def _cell_list(findings: list[Finding]) -> str:
+    return ", ".join(
+        safe_text(_where(f) + (f" [{f.order_number}]" if f.order_number else "")) for f in findings
+    )
+
+
+_RANK = {code: rank for rank, code in enumerate(CODES)}
+
+
+def _display_order(item: tuple[str, list[Finding]]) -> int:
+    return _RANK.get(item[0], len(_RANK))
+
+
+def render_grouped(
+    report: Report, *, style: Styler | None = None, shown: int = SHOWN_PER_CODE
+) -> str:
+    """Findings grouped by severity then code: each code with its count, its description,
+    the command that fixes it (``FIXES``) and its first ``shown`` cells; a code found once
+    keeps its full message. The summary line ends the text, as in ``render_text``.
+
+    For a person about to meet: one screen whatever the register's size. ``render_text``
+    gives every finding.
+    """
+    paint = style or _plain
+    lines: list[str] = []
+    for severity in SEVERITY_ORDER:
+        group = [f for f in report.findings if f.severity is severity]
+        if not group:
+            continue
+        title, colour = _HEADINGS[severity]
+        lines.append(paint(f"{title} ({len(group)})", fg=colour, bold=True))
+        by_code: dict[str, list[Finding]] = {}
+        for finding in group:
+            by_code.setdefault(finding.code, []).append(finding)
+        for code, findings in sorted(by_code.items(), key=_display_order):
+            head = f"  {paint(code, fg=colour)} ({len(findings)})"
+            fix = FIXES.get(code)
+            if len(findings) == 1:  # its own message says more than the code's description
+                only = findings[0]
+                lines.append(f"{head} — {_cell_list(findings)} : {safe_text(only.message)}")
+            else:
+                spec = CODES.get(code)
+                lines.append(f"{head} : {spec.description}" if spec is not None else head)
+                rest = len(findings) - shown
+                more = f", … et {rest} {'autre' if rest == 1 else 'autres'}" if rest > 0 else ""
+                lines.append(f"    {_cell_list(findings[:shown])}{more}")
+            if fix is not None:
+                lines.append(f"    Correction : {fix}.")
+        lines.append("")
+    if report.findings:
+        lines.append("Chaque problème avec son message : ajoutez --detail.")
     lines.append(paint(safe_text(summary_line(report)), bold=True))
     return "\n".join(lines)
 

@@ -14,9 +14,7 @@ rest of the program is loaded.
 from __future__ import annotations
 
 import os
-import sys
 import threading
-import time
 from collections.abc import Sequence
 from functools import partial
 
@@ -25,6 +23,8 @@ TYPE_CHECKING = False  # not typing's: see suivi_xlsx/__init__.py
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
+
+    from suivi_xlsx.runtime.progress import Progress
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 _SETTINGS_WORDS = ("parametr", "reglage", "configuration")
@@ -52,6 +52,7 @@ class SheetParser:
 
     The caller takes sheets in the same order, and may skip some. The workbook must not be
     used by anyone else until ``close()``: calamine refuses two calls at once on one workbook.
+    ``progress``, when set, is told of each sheet taken (in the caller's thread).
     """
 
     _AHEAD = 1  # sheets parsed beyond the one the caller will take next
@@ -63,7 +64,7 @@ class SheetParser:
         self._cursor = 0  # position of the next sheet the caller will take
         self._closing = False
         self._changed = threading.Condition()
-        _progress.started = time.monotonic()  # progress counts from the start of reading
+        self.progress: Progress | None = None
         self._thread = threading.Thread(target=self._run, name="suivi-lecture", daemon=True)
         self._thread.start()
 
@@ -90,15 +91,14 @@ class SheetParser:
     def sheet(self, name: str) -> CalamineSheet:
         """The parsed sheet ``name``, after those already taken; waits for it if need be."""
         position = self.names.index(name, self._cursor)  # ValueError: not ahead
-        _progress.sheet(name)
+        if self.progress is not None:
+            self.progress(f"Lecture de la feuille « {name} »")
         with self._changed:
             self._cursor = position
             for skipped in [p for p in self._parsed if p < position]:
                 del self._parsed[skipped]
             self._changed.notify_all()
-            # A huge sheet takes seconds to parse: say so meanwhile (terminals only).
-            while not self._changed.wait_for(lambda: position in self._parsed, timeout=0.5):
-                _progress.sheet(name)
+            self._changed.wait_for(lambda: position in self._parsed)
             result = self._parsed.pop(position)
             self._cursor = position + 1
             self._changed.notify_all()
@@ -108,54 +108,12 @@ class SheetParser:
 
     def close(self) -> None:
         """Stop parsing, wait for the thread, close the workbook."""
-        _progress.done()
         with self._changed:
             self._closing = True
             self._changed.notify_all()
         self._thread.join()
         self._parsed.clear()
         self.workbook.close()
-
-
-class _Progress:
-    """« Lecture de la feuille … » on stderr, for long reads only, and only when stderr is a
-    terminal: nothing for short runs, pipes, files or programs reading our output."""
-
-    _AFTER = 1.5  # seconds before the first line: short runs print nothing
-    _WIDTH = 79
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.shown = False
-
-    def sheet(self, name: str) -> None:
-        if time.monotonic() - self.started < self._AFTER:
-            return
-        stream = sys.stderr
-        try:
-            if stream is None or not stream.isatty():
-                return
-            printable = "".join(c if c.isprintable() else "?" for c in name)
-            # Padded with blanks rather than cleared with an ANSI code: old Windows consoles
-            # would print the code.
-            line = f"Lecture de la feuille « {printable[:50]} »…"
-            stream.write(f"\r{line.ljust(self._WIDTH)}")
-            stream.flush()
-            self.shown = True
-        except (OSError, ValueError):  # a closed or odd stream: progress is optional
-            return
-
-    def done(self) -> None:
-        if self.shown:
-            self.shown = False
-            try:
-                sys.stderr.write("\r" + " " * self._WIDTH + "\r")
-                sys.stderr.flush()
-            except (OSError, ValueError):
-                return
-
-
-_progress = _Progress()
 
 
 class _Prefetch:

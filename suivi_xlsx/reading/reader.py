@@ -51,6 +51,7 @@ from suivi_xlsx.reading.parsing import (
 )
 from suivi_xlsx.reading.settings import read_settings
 from suivi_xlsx.runtime.gcpause import gc_paused
+from suivi_xlsx.runtime.progress import Progress, report
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -159,14 +160,18 @@ def _pick_sheet(path: Path, names: Sequence[str], wanted: str) -> str:
     )
 
 
-def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> Register:
+def load_register(
+    path: str | os.PathLike[str], *, sheet: str | None = None, progress: Progress | None = None
+) -> Register:
     """Read every register sheet of the workbook at ``path`` (only ``sheet`` when given).
+    ``progress``, when given, is told which sheet is being read (nothing is printed).
 
     Raises ``UnreadableFileError`` when the file is not a readable .xlsx/.xlsm workbook and
     ``NoRegisterError`` when no sheet (or not ``sheet``) is a register. The file is only read.
     """
     file = Path(path)
     check_file(file)
+    report(progress, f"Lecture de « {file.name} »")
     prefetched = take_prefetched(file)  # parsing started by the command line, if any
     if prefetched is not None and prefetched.parser is not None:
         parser: SheetParser | None = prefetched.parser
@@ -184,6 +189,7 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     )
     if parser is None:
         parser = SheetParser(workbook, to_read)
+    parser.progress = progress
     from python_calamine import CalamineError
 
     try:
@@ -203,6 +209,7 @@ def load_register(path: str | os.PathLike[str], *, sheet: str | None = None) -> 
     if copy is None:
         raise calamine_error(file, failure) from None
     parser = SheetParser(_open(file, copy), to_read)
+    parser.progress = progress
     try:
         with gc_paused():
             return _read_workbook(file, names, target, settings_name, to_read, parser)

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from suivi_xlsx.domain.deadlines import Deadlines
-from suivi_xlsx.domain.findings import CODES, SEVERITY_ORDER, Finding, Report
+from suivi_xlsx.domain.findings import CODES, SEVERITY_ORDER, Finding, Report, fr_count
 from suivi_xlsx.domain.model import Calendar, Register
 from suivi_xlsx.domain.rules import delays, fields, numbers, procedure, redress  # noqa: F401  (they register rules)
 from suivi_xlsx.domain.rules.base import RULES, Context, Rule, rule
 from suivi_xlsx.runtime.gcpause import gc_paused
+from suivi_xlsx.runtime.progress import Progress, report
 
 __all__ = ["RULES", "CheckOptions", "Context", "Rule", "check_register", "rule"]
 
@@ -33,8 +34,11 @@ class CheckOptions:
     alsace_moselle: bool | None = None  # None: register.settings.alsace_moselle
 
 
-def check_register(register: Register, options: CheckOptions) -> Report:
+def check_register(
+    register: Register, options: CheckOptions, *, progress: Progress | None = None
+) -> Report:
     """Run every rule over ``register`` and return the findings in reading order.
+    ``progress``, when given, is told that the check runs (nothing is printed).
 
     Raises ``ValueError`` when ``options.ignore`` names an unknown code.
     """
@@ -46,6 +50,7 @@ def check_register(register: Register, options: CheckOptions) -> Report:
         raise ValueError("soon_days must not be negative")
 
     entries = register.entries
+    report(progress, f"Contrôle de {fr_count(len(entries), 'entrée', 'entrées')}")
     ctx = Context(
         register=register,
         entries=entries,

@@ -337,6 +337,6 @@ def refuse_existing_calendars(paths: Sequence[Path], *, force: bool) -> None:
         others = f" (et {len(there) - 1} autre(s))" if len(there) > 1 else ""
         raise RefusedError(
             f"« {there[0]} »{others} existe déjà : choisissez un autre dossier avec "
-            "--ics-par-personne, ou ajoutez --force pour remplacer ces agendas.",
+            "--ics-par-personne, ou ajoutez --remplacer pour remplacer ces agendas.",
             path=there[0],
         )

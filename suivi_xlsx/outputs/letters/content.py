@@ -91,7 +91,7 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
         "echeance_reponse": "date limite de la réponse : réception + délai de réponse",
         "delai_reponse_mois": "délai de réponse en mois (Paramètres, 2 par défaut)",
         "date_courrier": "date du courrier : la date enregistrée de l'étape, sinon aujourd'hui",
-        "date_du_jour": "date du jour (--today)",
+        "date_du_jour": "date du jour (--date)",
         "lieu_date": "« Annecy, le 3 décembre 2026 » (ville de l'adresse de l'auto-école)",
         "ecole.nom": "Paramètres : Nom de l'auto-école",
         "ecole.adresse": "Paramètres : Adresse de l'auto-école",
@@ -206,7 +206,7 @@ def find_entry(register: Register, number: str) -> Entry:
         raise RefusedError(
             f"le numéro d'ordre « {number.strip()} » figure sur plusieurs lignes ({where}) : "
             "corrigez les doublons dans le registre (suivi-check les signale) ou choisissez "
-            "la feuille avec --sheet."
+            "la feuille avec --feuille."
         )
     return found[0]
 

@@ -51,7 +51,7 @@ def _empty_year_message(stats: YearlyStats) -> str:
     message = f"aucune entrée datée de {stats.year} dans {files}"
     if stats.years:
         message += f" (années présentes : {', '.join(str(y) for y in stats.years)})"
-    return message + " : vérifiez l'année demandée (--year) ou les colonnes Date."
+    return message + " : vérifiez l'année demandée (--annee) ou les colonnes Date."
 
 
 def _write_workbook(stats: YearlyStats, path: Path) -> None:
