@@ -470,7 +470,7 @@ def test_one_calendar_per_person(tmp_path: Path) -> None:
     code, _, err = run(
         str(register), "--today", TODAY, "--ics-par-personne", str(folder), "-o", str(workbook)
     )
-    assert code == 1 and "existe déjà" in err and "--force" in err
+    assert code == 1 and "existe déjà" in err and "--remplacer" in err
     assert not workbook.exists()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == stamp
     _register(register, [*_rows(acknowledged=True), rows[-1]])
