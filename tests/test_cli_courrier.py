@@ -195,7 +195,9 @@ def test_own_template(register: Path, tmp_path: Path) -> None:
 
     document = Document()
     document.add_paragraph("{{ ecole.nom }} — {{ lieu_date }}")
-    document.add_paragraph("Cher client {{ client }}, dossier {{ numero }} ({{ objet }}).")
+    document.add_paragraph(
+        "Cher client {{ client }}, dossier {{ numero }} du {{ date_reception }} ({{ objet }})."
+    )
     document.add_paragraph("{%p if rejet %}")
     document.add_paragraph("Médiateur : {{ mediateur.nom }}, {{ mediateur.site }}, sous un an.")
     document.add_paragraph("{%p endif %}")
@@ -207,7 +209,8 @@ def test_own_template(register: Path, tmp_path: Path) -> None:
     text = text_of(tmp_path / "courrier-reponse-26.1601.002.docx")
     assert text.splitlines() == [
         "Auto-école du Lac — Annecy, le 20 octobre 2026",
-        "Cher client M. MARTIN Paul, dossier 26.1601.002 (Heures facturées non faites).",
+        "Cher client M. MARTIN Paul, dossier 26.1601.002 du 5 septembre 2026 (Heures facturées "
+        "non faites).",
         "Médiateur : CNPM Médiation Consommation, www.cnpm-mediation-consommation.eu, sous un an.",
         "Claire Bernard, gérante",
     ]
@@ -215,6 +218,8 @@ def test_own_template(register: Path, tmp_path: Path) -> None:
 
 _FULL_ANSWER = {
     "numero": "Dossier {{ numero }}.",
+    "reçue": "Reçue le {{ date_reception }}.",
+    "signataire": "{{ signataire }}",
     "nom": "Médiateur : {{ mediateur.nom }}.",
     "site": "Site : {{ mediateur.site }}.",
     "un an": "Vous pouvez le saisir dans un délai d'un an.",
@@ -225,6 +230,8 @@ _FULL_ANSWER = {
     ("left_out", "named"),
     [
         ("numero", "le numéro d'ordre"),
+        ("reçue", "la date de réception"),
+        ("signataire", "le signataire"),
         ("nom", "le nom du médiateur"),
         ("site", "le site internet du médiateur"),
         ("un an", "le délai d'un an"),
@@ -395,3 +402,106 @@ def test_a_letter_open_in_word_is_not_replaced(register: Path, tmp_path: Path) -
     code, _, err = run(str(register), "26.1601.001", "--type", "accuse-reception", "--force")
     assert code == 1 and "ouvert dans Word" in err
     assert letter.read_bytes() == b"ancien"
+
+
+# --- no promise already broken ------------------------------------------------------------
+
+
+def test_an_acknowledgement_in_time_promises_the_answer_date(
+    register: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(str(register), "26.1601.5", "--type", "accuse-reception", "--today", TODAY)
+    assert (code, err) == (0, "")
+    text = text_of(tmp_path / "courrier-accuse-reception-26.1601.005.docx")
+    assert "au plus tard le 28 janvier 2027" in text  # received 28/11, dated 3/12
+    assert "excuser" not in text and "Attention" not in out
+
+
+def test_a_late_acknowledgement_apologises_and_the_command_says_so(
+    register: Path, tmp_path: Path
+) -> None:
+    # 001: received 20/11, its 10 days ended on 30/11; the letter is dated 3/12.
+    code, out, err = run(str(register), "26.1601.1", "--type", "accuse-reception", "--today", TODAY)
+    assert (code, err) == (0, "")
+    text = text_of(tmp_path / "courrier-accuse-reception-26.1601.001.docx")
+    assert "excuser de ne pas vous avoir adressé cet accusé de réception dans le délai de " in text
+    assert "10 jours" in text
+    assert "au plus tard le 20 janvier 2027" in text  # the answer's deadline is still ahead
+    assert (
+        "Attention : accusé de réception envoyé en retard : son délai a expiré le "
+        "30 novembre 2026." in out
+    )
+    assert "délai de réponse dépassé" not in out
+
+
+def test_an_acknowledgement_past_the_answer_deadline_promises_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The case: a letter of 5 December for a complaint received on 15 September.
+    monkeypatch.chdir(tmp_path)
+    rows = [entry(D(2026, 9, 15), number="26.1601.001", issuer="Mme DUPONT Marie")]
+    book = make_register(
+        tmp_path / "r.xlsx", rows, columns=COLUMNS, more_sheets={"Paramètres": SETTINGS}
+    )
+    code, out, err = run(
+        str(book), "26.1601.001", "--type", "accuse-reception", "--today", "2026-12-05"
+    )
+    assert (code, err) == (0, "")
+    text = text_of(tmp_path / "courrier-accuse-reception-26.1601.001.docx")
+    assert "au plus tard" not in text
+    assert "qui expirait le 15 novembre 2026, est dépassé" in text
+    assert "ce dont nous vous prions de bien vouloir nous excuser" in text
+    assert "en cours de préparation" in text
+    assert "délai de réponse dépassé : il a expiré le 15 novembre 2026" in out
+    assert "accusé de réception envoyé en retard" in out
+
+
+def test_the_letters_to_send_warn_for_each_late_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    rows = [
+        entry(D(2026, 9, 15), number="26.1601.001", issuer="DUPONT Marie"),
+        entry(D(2026, 11, 20), number="26.1601.002", issuer="MARTIN Paul"),
+        entry(D(2026, 12, 1), number="26.1601.003", issuer="LEROY Jean"),
+    ]
+    book = make_register(
+        tmp_path / "r.xlsx", rows, columns=COLUMNS, more_sheets={"Paramètres": SETTINGS}
+    )
+    code, out, err = run(str(book), "--a-envoyer", "--today", "2026-12-05", "--dossier", "c")
+    assert (code, err) == (0, "")
+    blocks = out.split("  Écrit : ")[1:]
+    assert len(blocks) == 3
+    by_client = {block.split("(", 1)[1].split(",", 1)[0]: block for block in blocks}
+    assert "délai de réponse dépassé" in by_client["DUPONT Marie"]
+    assert "accusé de réception envoyé en retard" in by_client["DUPONT Marie"]
+    assert "accusé de réception envoyé en retard" in by_client["MARTIN Paul"]
+    assert "délai de réponse dépassé" not in by_client["MARTIN Paul"]
+    assert "Attention" not in by_client["LEROY Jean"].split("\n")[1]
+
+
+def test_a_template_promising_a_past_date_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    monkeypatch.chdir(tmp_path)
+    rows = [entry(D(2026, 9, 15), number="26.1601.001", issuer="Mme DUPONT Marie")]
+    book = make_register(
+        tmp_path / "r.xlsx", rows, columns=COLUMNS, more_sheets={"Paramètres": SETTINGS}
+    )
+    document = Document()
+    document.add_paragraph("Réclamation {{ numero }} reçue le {{ date_reception }}.")
+    document.add_paragraph("Réponse au plus tard le {{ echeance_reponse }}.")  # ignores the delay
+    document.add_paragraph("{{ signataire }}")
+    template = tmp_path / "ancien.docx"
+    document.save(str(template))
+    args = ["26.1601.001", "--type", "accuse-reception", "--modele", str(template)]
+    code, out, err = run(str(book), *args, "--today", "2026-12-05")
+    assert code == 2
+    assert "promet « au plus tard le 15 novembre 2026 »" in err and "reponse_en_retard" in err
+    assert "Aucun courrier n'a été écrit" in err and "Courrier écrit" not in out
+    assert not (tmp_path / "courrier-accuse-reception-26.1601.001.docx").exists()
+    # The same template, while the deadline is ahead, is fine.
+    code, _, err = run(str(book), *args, "--today", "2026-09-20")
+    assert (code, err) == (0, "")

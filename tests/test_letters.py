@@ -357,11 +357,14 @@ def test_own_template_may_skip_the_school_rows(tmp_path: Path) -> None:
     letter = build_letter(register, register.entries[0], LetterKind.ACKNOWLEDGEMENT, TODAY)
     template = own_template(
         tmp_path / "mien.docx",
-        "Réclamation {{ numero }} de {{ client|upper }}",
+        "Réclamation {{ numero }} du {{ date_reception }} de {{ client|upper }}",
         "{% if ecole.nom %}{{ ecole.nom }}{% else %}Notre équipe{% endif %}",
     )
     text = docx_text(render_letter(letter, template))
-    assert text.splitlines() == ["Réclamation 26.1601.001 de DUPONT MARIE", "Notre équipe"]
+    assert text.splitlines() == [
+        "Réclamation 26.1601.001 du 5 septembre 2026 de DUPONT MARIE",
+        "Notre équipe",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,28 @@ def _recap(letter: Letter) -> str:
     return f"réponse à la réclamation n° {letter.number} ({client}, {decision}{redress})"
 
 
+def _delay_warnings(letter: Letter) -> list[str]:
+    """What the user must know of the complaint's deadlines at the letter's date (judged by
+    ``procedure.letter_delays``, as the check judges them)."""
+    from suivi_xlsx import LetterKind, fr_long_date
+
+    if letter.kind is not LetterKind.ACKNOWLEDGEMENT:
+        return []
+    delays = letter.delays
+    warnings = []
+    if delays.ack_late:
+        warnings.append(
+            f"accusé de réception envoyé en retard : son délai a expiré le "
+            f"{fr_long_date(delays.ack_deadline)}"
+        )
+    if delays.answer_late:
+        warnings.append(
+            f"délai de réponse dépassé : il a expiré le {fr_long_date(delays.answer_deadline)} ;"
+            " envoyez la réponse au plus vite"
+        )
+    return warnings
+
+
 def _reminder(letter: Letter) -> str | None:
     """What to record in the register once the letter is sent, if it is not there yet."""
     from suivi_xlsx import Column, LetterKind, cell_of, redress_given
@@ -157,6 +179,8 @@ def _one_letter(
         raise existing_letter(out)
     written = write_document(render_letter(letter, template), out, force=force)
     click.echo(f"Courrier écrit : {written} — {_recap(letter)}.")
+    for warning in _delay_warnings(letter):
+        click.echo(f"Attention : {warning}.")
     reminder = _reminder(letter)
     if reminder:
         click.echo(reminder)
@@ -219,6 +243,8 @@ def _letters_to_send(
         written += 1
         client = " ".join((letter.entry.issuer or "").split())
         click.echo(f"  Écrit : {out} ({client}, reçue le {letter.context['date_reception']})")
+        for warning in _delay_warnings(letter):
+            click.echo(f"    Attention : {warning}.")
     for message in refused:
         click.echo(f"  Non écrit : {message}", err=True)
     summary = f"{fr_count(written, 'courrier écrit', 'courriers écrits')}"

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import NamedTuple
 
-from suivi_xlsx.domain.deadlines import Deadlines
+from suivi_xlsx.domain.deadlines import Deadlines, is_past
 from suivi_xlsx.domain.model import Column, Entry, Origin
 from suivi_xlsx.domain.vocabulary import says_closed
 
@@ -98,6 +98,25 @@ def is_overdue(entry: Entry, today: dt.date) -> bool:
 def complaint_due_date(received: dt.date, deadlines: Deadlines) -> dt.date:
     """The *Date d'échéance* of a complaint received on ``received``: its answer deadline."""
     return deadlines.answer_deadline(received)
+
+
+class LetterDelays(NamedTuple):
+    """What a letter dated ``on`` may say of a complaint's two deadlines: whether the
+    acknowledgement goes out after its deadline, and whether the answer's deadline has passed
+    (a letter must then not promise it)."""
+
+    ack_deadline: dt.date
+    answer_deadline: dt.date
+    ack_late: bool
+    answer_late: bool
+
+
+def letter_delays(received: dt.date, deadlines: Deadlines, on: dt.date) -> LetterDelays:
+    """The deadlines of a complaint received on ``received``, judged at a letter's date ``on``
+    as the check judges them (due on ``on`` is still in time)."""
+    ack = deadlines.ack_deadline(received)
+    answer_due = complaint_due_date(received, deadlines)
+    return LetterDelays(ack, answer_due, is_past(ack, on), is_past(answer_due, on))
 
 
 def _word_done(entry: Entry, column: Column) -> bool:

@@ -89,6 +89,13 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
         "date_reponse": "Date de réponse (pour la réponse : la date du courrier si vide)",
         "date_accuse_reception": "Date accusé de réception (pour l'accusé : date du courrier)",
         "echeance_reponse": "date limite de la réponse : réception + délai de réponse",
+        "echeance_accuse": "date limite de l'accusé de réception : réception + délai d'accusé",
+        "delai_accuse": "délai d'accusé de réception en toutes lettres (« 10 jours »)",
+        "accuse_en_retard": "vrai quand l'accusé de réception part après son délai",
+        "reponse_en_retard": (
+            "vrai quand la date limite de la réponse est passée à la date du courrier : "
+            "ne pas la promettre"
+        ),
         "delai_reponse_mois": "délai de réponse en mois (Paramètres, 2 par défaut)",
         "date_courrier": "date du courrier : la date enregistrée de l'étape, sinon aujourd'hui",
         "date_du_jour": "date du jour (--date)",
@@ -244,6 +251,7 @@ class Letter:
     number: str
     date: dt.date  # the date the letter bears
     context: Mapping[str, object]
+    delays: procedure.LetterDelays  # the complaint's deadlines, judged at ``date``
 
     @property
     def file_name(self) -> str:
@@ -353,6 +361,9 @@ def build_letter(register: Register, entry: Entry, kind: LetterKind, today: dt.d
     long_date = fr_long_date(date)
     answered = entry.answered_on
     acknowledged = entry.acknowledged_on
+    # Judged at the letter's own date: a letter never promises a date already past.
+    delays = procedure.letter_delays(received, deadlines, date)
+    working = " ouvrables" if deadlines.working_days else ""
     context: dict[str, object] = {
         "numero": number,
         "client": client,
@@ -371,7 +382,11 @@ def build_letter(register: Register, entry: Entry, kind: LetterKind, today: dt.d
         "date_accuse_reception": fr_long_date(acknowledged)
         if acknowledged is not None
         else (long_date if kind is LetterKind.ACKNOWLEDGEMENT else ""),
-        "echeance_reponse": fr_long_date(procedure.complaint_due_date(received, deadlines)),
+        "echeance_reponse": fr_long_date(delays.answer_deadline),
+        "echeance_accuse": fr_long_date(delays.ack_deadline),
+        "delai_accuse": f"{deadlines.ack_days} jours{working}",
+        "accuse_en_retard": delays.ack_late,
+        "reponse_en_retard": delays.answer_late,
         "delai_reponse_mois": settings.answer_months,
         "date_courrier": long_date,
         "date_du_jour": fr_long_date(today),
@@ -388,7 +403,7 @@ def build_letter(register: Register, entry: Entry, kind: LetterKind, today: dt.d
             "site": _setting(settings.mediator_website),
         },
     }
-    return Letter(kind, entry, number, date, MappingProxyType(context))
+    return Letter(kind, entry, number, date, MappingProxyType(context), delays)
 
 
 def _check_answer(entry: Entry, number: str, settings: Settings) -> None:

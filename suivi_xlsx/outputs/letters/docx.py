@@ -22,8 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from suivi_xlsx.errors import RefusedError, SuiviError
 from suivi_xlsx.outputs.files import existing_output, write_new_file
-from suivi_xlsx.outputs.letters.content import PLACEHOLDERS, SETTING_ROWS, Letter, LetterKind
-from suivi_xlsx.outputs.letters.mentions import missing_mentions
+from suivi_xlsx.outputs.letters.content import (
+    PLACEHOLDERS,
+    SETTING_ROWS,
+    Letter,
+    LetterKind,
+    fr_long_date,
+)
+from suivi_xlsx.outputs.letters.mentions import broken_promises, missing_mentions
 
 if TYPE_CHECKING:
     from docxtpl import DocxTemplate  # type: ignore[import-untyped]
@@ -258,6 +264,16 @@ def render_letter(letter: Letter, template_path: Path | None = None) -> bytes:
             f"le courrier produit avec le modèle « {path.name} » ne contient pas : {lacks}. "
             "Ajoutez-les au modèle, puis relancez. Aucun courrier n'a été écrit et rien n'est à "
             "noter dans le registre.",
+            path=path,
+        )
+    broken = broken_promises(letter, rendered)
+    if broken:
+        said = ", ".join(f"« {text} »" for text in broken)
+        raise MentionsError(
+            f"le courrier produit avec le modèle « {path.name} » promet {said}, date déjà "
+            f"passée au {fr_long_date(letter.date)} (date du courrier) : le délai est dépassé. "
+            "Dans le modèle, dites-le plutôt avec {%p if reponse_en_retard %} … {%p else %} … "
+            "{%p endif %} (voir le modèle fourni), puis relancez. Aucun courrier n'a été écrit.",
             path=path,
         )
     return rendered

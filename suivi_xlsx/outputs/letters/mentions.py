@@ -9,6 +9,7 @@ headers, footers, text boxes: every run of every part joined).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -16,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from suivi_xlsx.domain.findings import FRENCH_MONTHS
 from suivi_xlsx.outputs.letters.content import Letter
 
 _PARTS_RE = re.compile(r"^word/(?:document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -72,6 +74,18 @@ MENTIONS: tuple[Mention, ...] = (
         lambda letter, text: _contains(letter.number)(text),
     ),
     Mention(
+        "la date de réception de la réclamation",
+        "{{ date_reception }}",
+        lambda letter: True,
+        lambda letter, text: _contains(_value(letter, "date_reception"))(text),
+    ),
+    Mention(
+        "le signataire (Paramètres : Signataire des courriers)",
+        "{{ signataire }}",
+        lambda letter: _value(letter, "signataire") is not None,
+        lambda letter, text: _contains(_value(letter, "signataire"))(text),
+    ),
+    Mention(
         "le nom du médiateur de la consommation",
         "{{ mediateur.nom }}",
         _rejection,
@@ -96,3 +110,33 @@ def missing_mentions(letter: Letter, docx: bytes) -> list[Mention]:
     """The mandatory mentions the rendered letter ``docx`` does not carry."""
     text = document_text(docx)
     return [m for m in MENTIONS if m.required(letter) and not m.found(letter, text)]
+
+
+# « au plus tard le 15 novembre 2026 », « d'ici le 15/11/2026 », « avant le 1er décembre… »:
+# a date the letter commits to.
+_MONTH_NAMES = "|".join(FRENCH_MONTHS)
+_PROMISE_RE = re.compile(
+    r"(?:au plus tard|d['’]ici|avant)\s+(?:le\s+)?"
+    rf"(?:(\d{{1,2}})(?:er)?\s+({_MONTH_NAMES})\s+(\d{{4}})|(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}))"
+)
+
+
+def _promised(match: re.Match[str]) -> dt.date | None:
+    day, month_name, year, d, m, y = match.groups()
+    try:
+        if month_name is not None:
+            return dt.date(int(year), FRENCH_MONTHS.index(month_name) + 1, int(day))
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:  # « 31 février »: not a date, hence no promise we can judge
+        return None
+
+
+def broken_promises(letter: Letter, docx: bytes) -> list[str]:
+    """The commitments of the rendered letter ``docx`` (« au plus tard le … ») to a date
+    already past at the letter's own date, as they read in the text."""
+    text = document_text(docx)
+    return [
+        match.group(0)
+        for match in _PROMISE_RE.finditer(text)
+        if (day := _promised(match)) is not None and day < letter.date
+    ]

@@ -75,6 +75,32 @@ _ACKNOWLEDGEMENT_BODY: tuple[_Runs, ...] = (
             False,
         ),
     ),
+)
+# A letter never promises a date already past at its own date: past the answer deadline it
+# says so and apologises; an acknowledgement sent after its own deadline apologises too.
+# Each {%p %} tag is a paragraph of its own, which docxtpl drops.
+_ACKNOWLEDGEMENT_LATE: tuple[_Runs, ...] = (
+    (("{%p if accuse_en_retard %}", False),),
+    (
+        (
+            "Nous vous prions de nous excuser de ne pas vous avoir adressé cet accusé de "
+            "réception dans le délai de {{ delai_accuse }} que nous nous sommes fixé.",
+            False,
+        ),
+    ),
+    (("{%p endif %}", False),),
+    (("{%p if reponse_en_retard %}", False),),
+    (
+        (
+            "Le délai de réponse de {{ delai_reponse_mois }} mois, qui expirait le "
+            "{{ echeance_reponse }}, est dépassé, ce dont nous vous prions de bien vouloir nous "
+            "excuser. Notre réponse écrite est en cours de préparation et vous parviendra dans "
+            "les meilleurs délais. D'ici là, nous vous tiendrons informé(e) du déroulement de "
+            "son traitement.",
+            False,
+        ),
+    ),
+    (("{%p else %}", False),),
     (
         (
             "Nous l'examinons avec attention et vous adresserons notre réponse écrite au plus "
@@ -84,6 +110,7 @@ _ACKNOWLEDGEMENT_BODY: tuple[_Runs, ...] = (
         ("{{ echeance_reponse }}", True),
         (". D'ici là, nous vous tiendrons informé(e) du déroulement de son traitement.", False),
     ),
+    (("{%p endif %}", False),),
 )
 
 _ANSWER_SUBJECT: _Runs = (
@@ -203,7 +230,7 @@ def _acknowledgement(document: DocumentObject) -> None:
     _paragraph(document, _ACKNOWLEDGEMENT_SUBJECT, after=2)
     _paragraph(document, _REFERENCE, after=24)
     _paragraph(document, (("{{ appel }},", False),), after=12)
-    for runs in _ACKNOWLEDGEMENT_BODY:
+    for runs in (*_ACKNOWLEDGEMENT_BODY, *_ACKNOWLEDGEMENT_LATE):
         _paragraph(document, runs)
     _closing(
         document,
