@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from suivi_xlsx.cli import group
-from suivi_xlsx.domain.model import OPTIONAL_COLUMNS, SEED_COLUMNS
+from suivi_xlsx.domain.model import OPTIONAL_COLUMNS, SEED_COLUMNS, Column
 
 from .conftest import LibreOffice
-from .workbooks import entry, make_register
+from .workbooks import docx_lines, entry, make_register
 
 D = dt.date
 COLUMNS = [*SEED_COLUMNS, *OPTIONAL_COLUMNS]
@@ -73,7 +73,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def text_of(path: Path) -> str:
     from docx import Document
 
-    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+    return "\n".join(docx_lines(Document(str(path))))
 
 
 @pytest.fixture()
@@ -414,7 +414,7 @@ def test_an_acknowledgement_in_time_promises_the_answer_date(
     assert (code, err) == (0, "")
     text = text_of(tmp_path / "courrier-accuse-reception-26.1601.005.docx")
     assert "au plus tard le 28 janvier 2027" in text  # received 28/11, dated 3/12
-    assert "excuser" not in text and "Attention" not in out
+    assert "excuser" not in text and "retard" not in out and "dépassé" not in out
 
 
 def test_a_late_acknowledgement_apologises_and_the_command_says_so(
@@ -477,7 +477,7 @@ def test_the_letters_to_send_warn_for_each_late_one(
     assert "accusé de réception envoyé en retard" in by_client["DUPONT Marie"]
     assert "accusé de réception envoyé en retard" in by_client["MARTIN Paul"]
     assert "délai de réponse dépassé" not in by_client["MARTIN Paul"]
-    assert "Attention" not in by_client["LEROY Jean"].split("\n")[1]
+    assert "retard" not in by_client["LEROY Jean"] and "dépassé" not in by_client["LEROY Jean"]
 
 
 def test_a_template_promising_a_past_date_is_refused(
@@ -505,3 +505,96 @@ def test_a_template_promising_a_past_date_is_refused(
     # The same template, while the deadline is ahead, is fine.
     code, _, err = run(str(book), *args, "--today", "2026-09-20")
     assert (code, err) == (0, "")
+
+
+# --- the client's address, in the envelope's window --------------------------------------
+
+ADDRESS_COLUMNS = [*COLUMNS, Column.ADDRESS, Column.POSTCODE, Column.TOWN]
+
+
+def _with_address(tmp_path: Path, *, window: str | None = None, **address: object) -> Path:
+    settings = [*SETTINGS, *([["Fenêtre de l'enveloppe", window]] if window else [])]
+    rows = [entry(D(2026, 11, 28), number="26.1601.001", issuer="Mme DUPONT Marie", **address)]
+    return make_register(
+        tmp_path / "r.xlsx", rows, columns=ADDRESS_COLUMNS, more_sheets={"Paramètres": settings}
+    )
+
+
+def test_the_address_columns_print_the_address_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    book = _with_address(
+        tmp_path, address="3 impasse des Lilas\nBât. B", postcode=1000, town="Bourg-en-Bresse"
+    )
+    code, out, err = run(str(book), "26.1601.001", "--type", "accuse-reception", "--today", TODAY)
+    assert (code, err) == (0, "")
+    lines = text_of(tmp_path / "courrier-accuse-reception-26.1601.001.docx").splitlines()
+    at = lines.index("Mme DUPONT Marie")
+    assert lines[at + 1 : at + 4] == ["3 impasse des Lilas", "Bât. B", "01000 BOURG-EN-BRESSE"]
+    assert "adresse" not in out
+
+
+def test_without_an_address_the_letter_is_written_and_the_command_says_so(
+    register: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(str(register), "26.1601.5", "--type", "accuse-reception", "--today", TODAY)
+    assert (code, err) == (0, "")
+    assert "Attention : adresse du client absente du registre : à compléter avant envoi." in out
+    lines = text_of(tmp_path / "courrier-accuse-reception-26.1601.005.docx").splitlines()
+    assert lines[lines.index("LEROY Jean") + 1] == "Annecy, le 3 décembre 2026"  # no blank block
+
+
+def _word_boxes(pdf: Path) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) of page 1, in millimetres from the top left corner."""
+    import html
+    import re
+
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    found = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        xhtml,
+    )
+    mm = 25.4 / 72
+    return [
+        (html.unescape(w), float(a) * mm, float(b) * mm, float(c) * mm, float(d) * mm)
+        for a, b, c, d, w in found
+    ]
+
+
+@pytest.mark.parametrize(("window", "x_range"), [(None, (100, 200)), ("à gauche", (20, 120))])
+def test_libreoffice_puts_the_address_in_the_window(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    libreoffice: LibreOffice,
+    window: str | None,
+    x_range: tuple[float, float],
+) -> None:
+    """A DL envelope's window (100 x 45 mm, 20 mm from the side, 15 mm from the bottom) sees,
+    whichever way the folded A4 page slides in the 220 x 110 mm envelope, the part of the
+    page from 50 to 84 mm below its top and, across, 100 to 200 mm (right window) or 20 to
+    120 mm (left window) from its left edge."""
+    monkeypatch.chdir(tmp_path)
+    book = _with_address(
+        tmp_path, window=window, address="8 chemin des Alpes", postcode="74960", town="Cran-Gevrier"
+    )
+    code, _, err = run(str(book), "26.1601.001", "--type", "accuse-reception", "--today", TODAY)
+    assert (code, err) == (0, "")
+    pdf = libreoffice.convert(
+        tmp_path / "courrier-accuse-reception-26.1601.001.docx", "pdf", tmp_path / "pdf"
+    )
+    boxes = _word_boxes(pdf)
+    block = [b for b in boxes if b[0] in ("DUPONT", "chemin", "Alpes", "74960", "CRAN-GEVRIER")]
+    assert sorted(b[0] for b in block) == ["74960", "Alpes", "CRAN-GEVRIER", "DUPONT", "chemin"]
+    low, high = x_range
+    for word, x0, y0, x1, y1 in block:
+        assert low <= x0 and x1 <= high, (word, x0, x1)
+        assert y0 >= 50 and y1 <= 84, (word, y0, y1)
+    # The school's name and address (« Auto-école du Lac », « 12 rue du Lac ») stay above it.
+    school = [b for b in boxes if b[0] == "Lac" and b[2] < 100]
+    assert len(school) == 2 and all(b[4] < 50 for b in school)

@@ -79,6 +79,31 @@ def test_short_forms_and_variants(header: str, column: Column) -> None:
 
 
 @pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Adresse", Column.ADDRESS),
+        ("Adresse postale", Column.ADDRESS),
+        ("Adresse du client", Column.ADDRESS),
+        ("ADRESSE CLIENT", Column.ADDRESS),
+        ("Rue", Column.ADDRESS),
+        ("N° et rue", Column.ADDRESS),
+        ("Domicile du client", Column.ADDRESS),
+        ("Complément d'adresse", Column.ADDRESS_EXTRA),
+        ("Adresse 2", Column.ADDRESS_EXTRA),
+        ("CP", Column.POSTCODE),
+        ("Code postal", Column.POSTCODE),
+        ("Ville", Column.TOWN),
+        ("Commune", Column.TOWN),
+        ("Localité", Column.TOWN),
+        ("CP / Ville", Column.TOWN),
+        ("Code postal et ville", Column.TOWN),
+    ],
+)
+def test_the_clients_address_columns(header: str, column: Column) -> None:
+    assert recognize(header) is column
+
+
+@pytest.mark.parametrize(
     "header",
     [
         "Téléphone",
@@ -88,6 +113,9 @@ def test_short_forms_and_variants(header: str, column: Column) -> None:
         "Remarques (date, suivi)",
         "",
         "Montant",
+        "Adresse e-mail",
+        "Adresse mail du client",
+        "Courriel",
     ],
 )
 def test_unknown_headers_are_not_columns(header: str) -> None:

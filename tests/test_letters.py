@@ -32,7 +32,7 @@ from suivi_xlsx.outputs.letters.docx import (
 from suivi_xlsx.outputs.letters.templates import PACKAGE_DIR, REPOSITORY_DIR, build_template
 from suivi_xlsx.reading.reader import load_register
 
-from .workbooks import entry, make_register
+from .workbooks import docx_lines, entry, make_register
 
 D = dt.date
 TODAY = D(2026, 12, 3)
@@ -67,7 +67,7 @@ def docx_text(data: bytes) -> str:
     """The letter's text as python-docx reads it back (line breaks as ``\\n``)."""
     from docx import Document
 
-    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    return "\n".join(docx_lines(Document(io.BytesIO(data))))
 
 
 # --- pure helpers ----------------------------------------------------------------------------
@@ -415,3 +415,31 @@ def test_the_readme_lists_every_placeholder() -> None:
     section = readme.split("## Courriers : `suivi courrier`", 1)[1].split("\n## ", 1)[0]
     missing = [name for name in PLACEHOLDERS if f"`{name}`" not in section]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "left"),
+    [(None, False), ("à droite", False), ("à gauche", True), ("GAUCHE", True), ("?", False)],
+)
+def test_the_envelope_window_setting(tmp_path: Path, typed: str | None, left: bool) -> None:
+    settings: list[list[object]] = [["Numéro d'agence", "1601"]]
+    if typed is not None:
+        settings.append(["Fenêtre de l'enveloppe", typed])
+    register = make(tmp_path, [entry(D(2026, 9, 5), number="26.1601.001")], settings)
+    assert register.settings.window_left is left
+    letter = build_letter(register, register.entries[0], LetterKind.ACKNOWLEDGEMENT, TODAY)
+    assert letter.context["fenetre_gauche"] is left
+    assert letter.context["adresse_absente"] is True and letter.context["client_adresse"] == ""
+
+
+def test_an_address_typed_on_one_line_is_split_as_on_an_envelope(tmp_path: Path) -> None:
+    rows = [
+        entry(
+            D(2026, 9, 5),
+            number="26.1601.001",
+            address="12 rue des Écoles, 74000 Annecy",
+        )
+    ]
+    register = make(tmp_path, rows, [["Numéro d'agence", "1601"]])
+    letter = build_letter(register, register.entries[0], LetterKind.ACKNOWLEDGEMENT, TODAY)
+    assert letter.context["client_adresse"] == "12 rue des Écoles\n74000 Annecy"

@@ -100,8 +100,8 @@ def test_header_is_the_seeds_wording_then_the_optional_columns(workbook: Any) ->
 def test_excel_table_over_header_and_empty_rows(workbook: Any) -> None:
     sheet = workbook[REGISTER_SHEET]
     [table] = sheet.tables.values()
-    last = "U"  # 21 columns
-    assert len(TEMPLATE_COLUMNS) == 21
+    last = "Y"  # 25 columns
+    assert len(TEMPLATE_COLUMNS) == 25
     assert table.ref == f"A1:{last}{EMPTY_ROWS + 1}"
     assert table.tableStyleInfo.name == "TableStyleMedium2"
     assert [c.name for c in table.tableColumns] == [HEADERS[c] for c in TEMPLATE_COLUMNS]
@@ -189,6 +189,7 @@ def test_parameters_sheet(workbook: Any) -> None:
         "Médiateur : nom": None,
         "Médiateur : adresse": None,
         "Médiateur : site internet": None,
+        "Fenêtre de l'enveloppe": "à droite",
     }
     sheet = workbook[SETTINGS_SHEET]
     # Every row explains itself in column C, except the authorised people: the reader takes

@@ -19,6 +19,7 @@ from suivi_xlsx.domain.values import (
     to_decision,
     to_order_text,
     to_origin,
+    to_postcode,
     to_redress,
     to_text,
     to_year,
@@ -246,3 +247,20 @@ def test_order_text(value: object, text: str | None) -> None:
 )
 def test_text(value: object, text: str | None) -> None:
     assert to_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1000, "01000"),  # the Ain's 01000 typed as a number: Excel dropped the zero
+        (2100.0, "02100"),
+        (74000, "74000"),
+        ("01000", "01000"),
+        (" 74000 ", "74000"),
+        ("B-1000", "B-1000"),
+        (123, "123"),  # not a French postcode: as typed
+        ("", None),
+    ],
+)
+def test_postcodes_keep_their_leading_zero(value: object, expected: str | None) -> None:
+    assert to_postcode(value) == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from suivi_xlsx.domain.model import HEADERS, SEED_COLUMNS, Column
 
@@ -102,3 +103,20 @@ def entry(
     for name, value in more.items():
         row[Column[name.upper()]] = value
     return row
+
+
+def docx_lines(document: Any) -> list[str]:
+    """The paragraphs of a python-docx ``document`` in reading order, the letter head's table
+    included (its empty cells left out)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            lines.append(Paragraph(child, document).text)
+        elif child.tag.endswith("}tbl"):
+            for row in Table(child, document).rows:
+                for cell in row.cells:
+                    lines.extend(p.text for p in cell.paragraphs if p.text)
+    return lines

@@ -112,15 +112,18 @@ def _recap(letter: Letter) -> str:
     return f"réponse à la réclamation n° {letter.number} ({client}, {decision}{redress})"
 
 
-def _delay_warnings(letter: Letter) -> list[str]:
-    """What the user must know of the complaint's deadlines at the letter's date (judged by
-    ``procedure.letter_delays``, as the check judges them)."""
+def _warnings(letter: Letter) -> list[str]:
+    """What the user must know before sending: a missing address, and the complaint's
+    deadlines at the letter's date (judged by ``procedure.letter_delays``, as the check
+    judges them)."""
     from suivi_xlsx import LetterKind, fr_long_date
 
-    if letter.kind is not LetterKind.ACKNOWLEDGEMENT:
-        return []
-    delays = letter.delays
     warnings = []
+    if letter.context.get("adresse_absente"):
+        warnings.append("adresse du client absente du registre : à compléter avant envoi")
+    if letter.kind is not LetterKind.ACKNOWLEDGEMENT:
+        return warnings
+    delays = letter.delays
     if delays.ack_late:
         warnings.append(
             f"accusé de réception envoyé en retard : son délai a expiré le "
@@ -179,7 +182,7 @@ def _one_letter(
         raise existing_letter(out)
     written = write_document(render_letter(letter, template), out, force=force)
     click.echo(f"Courrier écrit : {written} — {_recap(letter)}.")
-    for warning in _delay_warnings(letter):
+    for warning in _warnings(letter):
         click.echo(f"Attention : {warning}.")
     reminder = _reminder(letter)
     if reminder:
@@ -243,7 +246,7 @@ def _letters_to_send(
         written += 1
         client = " ".join((letter.entry.issuer or "").split())
         click.echo(f"  Écrit : {out} ({client}, reçue le {letter.context['date_reception']})")
-        for warning in _delay_warnings(letter):
+        for warning in _warnings(letter):
             click.echo(f"    Attention : {warning}.")
     for message in refused:
         click.echo(f"  Non écrit : {message}", err=True)

@@ -17,6 +17,7 @@ from suivi_xlsx.domain.numbering import OrderNumber
 from suivi_xlsx.domain.vocabulary import Decision, Origin, says_closed
 
 __all__ = [
+    "ADDRESS_COLUMNS",
     "DATE_COLUMNS",
     "HEADERS",
     "LABELS",
@@ -59,6 +60,21 @@ class Column(Enum):
     PERSONS = "persons"
     DYSFUNCTIONS = "dysfunctions"
     CORRECTIVE_ACTIONS = "corrective_actions"
+    # The client's postal address, for the letters (one column, or street, complement,
+    # postcode and town apart).
+    ADDRESS = "address"
+    ADDRESS_EXTRA = "address_extra"
+    POSTCODE = "postcode"
+    TOWN = "town"
+
+
+#: The client's postal address columns, in the order their lines are printed.
+ADDRESS_COLUMNS: tuple[Column, ...] = (
+    Column.ADDRESS,
+    Column.ADDRESS_EXTRA,
+    Column.POSTCODE,
+    Column.TOWN,
+)
 
 
 #: The seed's columns, in its order. A register sheet missing one gets ``colonne-manquante``.
@@ -88,6 +104,7 @@ OPTIONAL_COLUMNS: tuple[Column, ...] = (
     Column.REDRESS,
     Column.DYSFUNCTIONS,
     Column.CORRECTIVE_ACTIONS,
+    *ADDRESS_COLUMNS,
 )
 
 #: Columns holding dates.
@@ -122,6 +139,10 @@ HEADERS: Mapping[Column, str] = MappingProxyType(
         Column.REDRESS: "Voies de recours indiquées",
         Column.DYSFUNCTIONS: "Dysfonctionnements",
         Column.CORRECTIVE_ACTIONS: "Actions correctives",
+        Column.ADDRESS: "Adresse du client",
+        Column.ADDRESS_EXTRA: "Complément d'adresse",
+        Column.POSTCODE: "Code postal",
+        Column.TOWN: "Ville",
     }
 )
 
@@ -149,6 +170,10 @@ LABELS: Mapping[Column, str] = MappingProxyType(
         Column.REDRESS: "Voies de recours indiquées",
         Column.DYSFUNCTIONS: "Dysfonctionnements",
         Column.CORRECTIVE_ACTIONS: "Actions correctives",
+        Column.ADDRESS: "Adresse du client",
+        Column.ADDRESS_EXTRA: "Complément d'adresse",
+        Column.POSTCODE: "Code postal",
+        Column.TOWN: "Ville",
     }
 )
 
@@ -196,6 +221,10 @@ class Entry:
     persons: str | None = None
     dysfunctions: str | None = None
     corrective_actions: str | None = None
+    address: str | None = None  # the client's postal address (or its street line)
+    address_extra: str | None = None
+    postcode: str | None = None
+    town: str | None = None
     invalid: Mapping[Column, object] = field(default_factory=lambda: _NO_INVALID)
     # Values read, but not as they should be typed: a date typed as text, « Réclamation » for
     # FS, ``25.1601.1`` for 25.1601.001. The raw value, for a warning that gives the fix.
@@ -254,6 +283,9 @@ class Settings:
     mediator_name: str | None = None
     mediator_address: str | None = None
     mediator_website: str | None = None
+    # Where the window of the school's envelopes is (« Fenêtre de l'enveloppe »): the letters
+    # put the client's address there. La Poste's usual DL envelope has it on the right.
+    window_left: bool = False
     # The user's own header wordings declared in the sheet: normalised header → column.
     header_aliases: Mapping[str, Column] = field(default_factory=lambda: MappingProxyType({}))
 

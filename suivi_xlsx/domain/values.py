@@ -278,6 +278,17 @@ def to_text(value: object) -> str | None:
     return str(value).strip() or None
 
 
+def to_postcode(value: object) -> str | None:
+    """A postcode cell as text. Typed as a number, Excel drops the leading zero of the Ain's
+    01000 or the Aisne's 02100: a whole number of four digits is put back to five."""
+    kind = type(value)
+    if (kind is float or kind is int) and float(value).is_integer():  # type: ignore[arg-type]
+        number = int(value)  # type: ignore[call-overload]
+        if 1000 <= number <= 99999:
+            return f"{number:05d}"
+    return to_text(value)
+
+
 def to_order_text(value: object) -> str | None:
     """The order number cell as text (a number cell → its digits, without ``.0``)."""
     return to_text(value)
@@ -380,6 +391,10 @@ FIELDS: Mapping[Column, str] = MappingProxyType(
         Column.PERSONS: "persons",
         Column.DYSFUNCTIONS: "dysfunctions",
         Column.CORRECTIVE_ACTIONS: "corrective_actions",
+        Column.ADDRESS: "address",
+        Column.ADDRESS_EXTRA: "address_extra",
+        Column.POSTCODE: "postcode",
+        Column.TOWN: "town",
     }
 )
 
@@ -396,6 +411,7 @@ CONVERTERS: Mapping[Column, Converter] = MappingProxyType(
         Column.ANSWER_DATE: to_step_date,
         Column.DECISION: to_decision,
         Column.REDRESS: to_redress,
+        Column.POSTCODE: to_postcode,
     }
 )
 

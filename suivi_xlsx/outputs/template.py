@@ -53,8 +53,10 @@ SIGNATORY_LABEL = "Signataire des courriers"
 MEDIATOR_NAME_LABEL = "Médiateur : nom"
 MEDIATOR_ADDRESS_LABEL = "Médiateur : adresse"
 MEDIATOR_WEBSITE_LABEL = "Médiateur : site internet"
+WINDOW_LABEL = "Fenêtre de l'enveloppe"
 
 CALENDAR_CHOICES: tuple[str, ...] = ("jours calendaires", "jours ouvrables")
+WINDOW_CHOICES: tuple[str, ...] = ("à droite", "à gauche")
 ORIGIN_CHOICES: tuple[str, ...] = ("FS", "QS", "PA")
 DECISION_CHOICES: tuple[str, ...] = ("acceptée", "rejet partiel", "rejet total")
 
@@ -84,6 +86,10 @@ _WIDTHS: Mapping[Column, float] = MappingProxyType(
         Column.REDRESS: 30,
         Column.DYSFUNCTIONS: 30,
         Column.CORRECTIVE_ACTIONS: 30,
+        Column.ADDRESS: 30,
+        Column.ADDRESS_EXTRA: 20,
+        Column.POSTCODE: 11,
+        Column.TOWN: 20,
     }
 )
 
@@ -151,6 +157,11 @@ _SETTINGS_ROWS: tuple[tuple[str, str], ...] = (
     ),
     (MEDIATOR_ADDRESS_LABEL, "L'adresse postale du médiateur."),
     (MEDIATOR_WEBSITE_LABEL, "Le site internet du médiateur, où le client peut le saisir."),
+    (
+        WINDOW_LABEL,
+        "« à droite » (l'enveloppe DL de La Poste, par défaut) ou « à gauche » : les courriers "
+        "placent l'adresse du client dans la fenêtre de vos enveloppes.",
+    ),
 )
 
 #: Settings rows whose explanation is an input message on the value cell, not in column C.
@@ -215,6 +226,11 @@ _HELP_LINES: tuple[tuple[str, str], ...] = (
         "text",
         "Tenir le client informé : tant que la réclamation est en cours, donnez-lui des "
         "nouvelles au moins tous les 30 jours et notez la date dans « Suivi ».",
+    ),
+    (
+        "text",
+        "Adresse du client, complément d'adresse, code postal, ville : l'adresse postale où "
+        "envoyer les courriers (« suivi courrier » la place dans la fenêtre de l'enveloppe).",
     ),
     (
         "text",
@@ -463,6 +479,7 @@ def _write_settings_sheet(workbook: Any, agency: str | None) -> None:
         MEDIATOR_NAME_LABEL: (None, value),
         MEDIATOR_ADDRESS_LABEL: (None, value),
         MEDIATOR_WEBSITE_LABEL: (None, value),
+        WINDOW_LABEL: (WINDOW_CHOICES[0], value),
     }
     for row, (name, explanation) in enumerate(_SETTINGS_ROWS, start=1):
         sheet.write_string(row, 0, name, label)
@@ -534,6 +551,18 @@ def _write_settings_sheet(workbook: Any, agency: str | None) -> None:
         },
     )
     sheet.data_validation(
+        rows[WINDOW_LABEL],
+        1,
+        rows[WINDOW_LABEL],
+        1,
+        {
+            "validate": "list",
+            "source": list(WINDOW_CHOICES),
+            "error_title": "Choix attendu",
+            "error_message": "Choisissez « à droite » ou « à gauche ».",
+        },
+    )
+    sheet.data_validation(
         rows[ALSACE_MOSELLE_LABEL],
         1,
         rows[ALSACE_MOSELLE_LABEL],
@@ -601,6 +630,7 @@ def build_template_ods(agency: str | None = None) -> bytes:
             "Choisissez « jours calendaires » ou « jours ouvrables ».",
         ),
         Validation("ouinon", ("non", "oui"), "Choisissez « oui » ou « non »."),
+        Validation("fenetre", tuple(WINDOW_CHOICES), "Choisissez « à droite » ou « à gauche »."),
     ]
 
     def style(column: Column) -> str:
@@ -629,8 +659,13 @@ def build_template_ods(agency: str | None = None) -> bytes:
         CALENDAR_LABEL: CALENDAR_CHOICES[0],
         ALSACE_MOSELLE_LABEL: "non",
         INFORM_DAYS_LABEL: 30,
+        WINDOW_LABEL: WINDOW_CHOICES[0],
     }
-    choices = {CALENDAR_LABEL: "decompte", ALSACE_MOSELLE_LABEL: "ouinon"}
+    choices = {
+        CALENDAR_LABEL: "decompte",
+        ALSACE_MOSELLE_LABEL: "ouinon",
+        WINDOW_LABEL: "fenetre",
+    }
     settings = SheetSpec(
         SETTINGS_SHEET, [(42, "plain"), (30, "plain"), (80, "note")], header_rows=1, landscape=True
     )

@@ -80,12 +80,46 @@ _DATE_WORDS = frozenset(
 _PHONE_WORDS = frozenset({"telephone", "tel", "portable", "mobile", "siret", "agence", "permis"})
 
 
+# An e-mail or web address is not where a letter goes.
+_NOT_POSTAL = frozenset({"mail", "email", "courriel", "electronique", "web", "site", "ip", "url"})
+_TOWN_WORDS = frozenset({"ville", "commune", "localite"})
+_EMAIL = frozenset({"mail", "email", "courriel", "mel"})
+
+
+def _address(words: Sequence[str], wordset: set[str]) -> Column | None:
+    """The client's postal address columns: « Adresse », « Adresse postale du client »,
+    « Rue », « Complément d'adresse », « CP », « Code postal », « Ville », « CP Ville »."""
+    if wordset & _NOT_POSTAL:
+        return None
+    if wordset & _TOWN_WORDS:
+        return Column.TOWN  # « Ville », « CP / Ville »: printed as typed, after the street
+    if "cp" in wordset or ("code" in wordset and _has(words, "postal")):
+        return Column.POSTCODE
+    if _has(words, "complement") or (words[0] == "adresse" and wordset & {"2", "suite"}):
+        return Column.ADDRESS_EXTRA
+    if (
+        words[0] in ("adresse", "adr", "rue", "domicile")
+        or ("rue" in wordset and "ordre" not in wordset)
+        or (
+            "adresse" in wordset
+            and wordset & {"client", "postale", "eleve", "emetteur", "domicile"}
+        )
+    ):
+        return Column.ADDRESS
+    return None
+
+
 def _match(words: Sequence[str]) -> Column | None:
     """The column a normalised header names, most specific keyword first."""
     if not words:
         return None
     first = words[0]
     wordset = set(words)
+    if wordset & _EMAIL:  # « Adresse mail du client »: a contact column, not the issuer's
+        return None
+    address = _address(words, wordset)
+    if address is not None:
+        return address
     if first == "suivi" and len(words) > 1 and words[1] == "par":  # « Suivi par »: a person
         return Column.OWNER
     if first == "suivi" or _has(words, "comment", "historique", "observation"):

@@ -119,6 +119,12 @@ def read_settings(rows: Iterable[Sequence[object]]) -> Settings:
                 found["mediator_address"] = text
             else:
                 found["mediator_name"] = text
+        elif "fenetre" in words:
+            side = plain(str(value))
+            if "gauche" in side:
+                found["window_left"] = True
+            elif "droite" in side:
+                found["window_left"] = False
         elif "signataire" in words or "signature" in words:
             found["signatory"] = text
         elif "ecole" in words or "etablissement" in words:

@@ -40,6 +40,7 @@ __all__ = [
     "fr_long_date",
     "letter_file_name",
     "number_of",
+    "postal_lines",
     "to_acknowledge",
     "town_of",
 ]
@@ -78,6 +79,14 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
         "numero": "numéro d'ordre de la réclamation (25.1601.007)",
         "client": "NOM Prénom Emetteur",
         "appel": "« Madame », « Monsieur » ou « Madame, Monsieur » selon la civilité saisie",
+        "client_adresse": (
+            "adresse postale du client (colonnes Adresse, Complément d'adresse, Code postal, "
+            "Ville), une ligne par ligne ; vide si le registre ne la donne pas"
+        ),
+        "adresse_absente": "vrai quand le registre ne donne pas l'adresse du client",
+        "fenetre_gauche": (
+            "vrai quand Paramètres dit « Fenêtre de l'enveloppe : à gauche » (à droite par défaut)"
+        ),
         "date_reception": "Date de la réclamation, en toutes lettres (5 mars 2025)",
         "objet": "Objet",
         "produit": "Produit/service visé (vide s'il n'est pas renseigné)",
@@ -157,6 +166,26 @@ def _address_lines(address: str | None) -> str | None:
     if address is None or "\n" in address:
         return address
     return re.sub(r",\s*(?=\d{5}\b)", "\n", address)
+
+
+def postal_lines(entry: Entry) -> tuple[str, ...]:
+    """The client's postal address as an envelope shows it, from the register's address
+    columns (one, or street, complement, postcode and town apart): one line per line typed,
+    the postcode and town together on the last line in capitals (La Poste's usage); ``()``
+    when the register gives none."""
+    lines: list[str] = []
+    for value in (entry.address, entry.address_extra):
+        text = _address_lines(_text(value) or None)
+        if text:
+            lines.extend(line.strip() for line in text.split("\n") if line.strip())
+    postcode = _text(entry.postcode)
+    town = " ".join(_text(entry.town).split())
+    if postcode and town.startswith(postcode):
+        postcode = ""  # « 74000 Annecy » typed in Ville as well as 74000 in CP
+    last = " ".join(part for part in (postcode, town.upper()) if part)
+    if last:
+        lines.append(last)
+    return tuple(lines)
 
 
 # --- finding the entry ----------------------------------------------------------------------
@@ -364,6 +393,7 @@ def build_letter(register: Register, entry: Entry, kind: LetterKind, today: dt.d
     # Judged at the letter's own date: a letter never promises a date already past.
     delays = procedure.letter_delays(received, deadlines, date)
     working = " ouvrables" if deadlines.working_days else ""
+    address = postal_lines(entry)
     context: dict[str, object] = {
         "numero": number,
         "client": client,
@@ -382,6 +412,9 @@ def build_letter(register: Register, entry: Entry, kind: LetterKind, today: dt.d
         "date_accuse_reception": fr_long_date(acknowledged)
         if acknowledged is not None
         else (long_date if kind is LetterKind.ACKNOWLEDGEMENT else ""),
+        "client_adresse": "\n".join(address),
+        "adresse_absente": not address,
+        "fenetre_gauche": settings.window_left,
         "echeance_reponse": fr_long_date(delays.answer_deadline),
         "echeance_accuse": fr_long_date(delays.ack_deadline),
         "delai_accuse": f"{deadlines.ack_days} jours{working}",

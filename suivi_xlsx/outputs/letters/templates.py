@@ -210,11 +210,67 @@ def _paragraph(
     return paragraph
 
 
+# The head is a borderless table with fixed columns and row heights, so that the client's
+# address lands in the window of a DL envelope (220 × 110 mm, window 100 × 45 mm at 20 mm from
+# the side and 15 mm from the bottom) with the A4 page folded in three. Wherever the page
+# slides in the envelope, the window shows 50 to 84 mm below the top of the page, and 100 to
+# 200 mm (right window) or 20 to 120 mm (left window) from its left edge: the block starts
+# 52 mm down, 110 mm or 25 mm across. Floating frames would do too, but Word and LibreOffice
+# do not lay them out alike.
+_HEAD_LEFT_CM = 8.5  # from the 2.5 cm margin to 11 cm: the right window starts there
+_HEAD_RIGHT_CM = 8.0  # to the 2 cm right margin
+_SCHOOL_ROW_CM = 3.2  # from the 2 cm top margin to 5.2 cm: just inside the window
+_ADDRESS_ROW_CM = 4.0  # the window's height seen through, the letter moving in the envelope
+
+# The client in the cell under the window: left or right, as *Paramètres* says.
+_CLIENT_LEFT = "{% if fenetre_gauche %}{{ client }}{% endif %}"
+_ADDRESS_LEFT = "{% if fenetre_gauche %}{{ client_adresse }}{% endif %}"
+_CLIENT_RIGHT = "{% if not fenetre_gauche %}{{ client }}{% endif %}"
+_ADDRESS_RIGHT = "{% if not fenetre_gauche %}{{ client_adresse }}{% endif %}"
+
+
+def _cell_paragraph(
+    cell: object, text: str, *, bold: bool = False, size: float | None = None, first: bool = False
+) -> None:
+    from docx.shared import Pt
+    from docx.table import _Cell
+
+    assert isinstance(cell, _Cell)
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+    if size is not None:
+        run.font.size = Pt(size)
+
+
 def _letter_head(document: DocumentObject) -> None:
-    """The school, the client, the place and date."""
-    _paragraph(document, (("{{ ecole.nom }}", True),), after=0, size=13)
-    _paragraph(document, (("{{ ecole.adresse }}", False),), after=30)
-    _paragraph(document, (("{{ client }}", True),), indent=True, after=36)
+    """The school, the client under the envelope's window, the place and date."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table = document.add_table(rows=2, cols=2)
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")  # fixed widths: Word must not resize the columns
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, (_HEAD_LEFT_CM, _HEAD_RIGHT_CM), strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+    for row, height in zip(table.rows, (_SCHOOL_ROW_CM, _ADDRESS_ROW_CM), strict=True):
+        row.height = Cm(height)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST  # a long address grows, never clipped
+    school, _ = table.rows[0].cells
+    _cell_paragraph(school, "{{ ecole.nom }}", bold=True, size=13, first=True)
+    _cell_paragraph(school, "{{ ecole.adresse }}")
+    left, right = table.rows[1].cells
+    _cell_paragraph(left, _CLIENT_LEFT, bold=True, first=True)
+    _cell_paragraph(left, _ADDRESS_LEFT)
+    _cell_paragraph(right, _CLIENT_RIGHT, bold=True, first=True)
+    _cell_paragraph(right, _ADDRESS_RIGHT)
     _paragraph(document, (("{{ lieu_date }}", False),), indent=True, after=24)
 
 
