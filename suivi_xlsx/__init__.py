@@ -99,11 +99,14 @@ _EXPORTS: dict[str, str] = {
     "refuse_existing_calendars": "suivi_xlsx.outputs.followup.calendar",
     "step_states": "suivi_xlsx.outputs.followup.compute",
     "write_document": "suivi_xlsx.outputs.letters.docx",
+    "copy_templates": "suivi_xlsx.outputs.letters.guide",
+    "GUIDE_NAME": "suivi_xlsx.outputs.letters.guide",
     "write_workbook": "suivi_xlsx.outputs.followup.files",
 }
 
 __all__ = [
     "CODES",
+    "GUIDE_NAME",
     "Calendar",
     "CheckOptions",
     "Column",
@@ -141,6 +144,7 @@ __all__ = [
     "check_template",
     "complaint_due_date",
     "complaint_steps",
+    "copy_templates",
     "describe_highlights",
     "describe_plan",
     "existing_letter",
@@ -254,6 +258,7 @@ if TYPE_CHECKING:
         render_letter,
         write_document,
     )
+    from suivi_xlsx.outputs.letters.guide import GUIDE_NAME, copy_templates
     from suivi_xlsx.outputs.render import render_grouped, render_text, report_to_dict, safe_text
     from suivi_xlsx.outputs.summary.stats import Share, YearlyStats, to_frames, yearly_stats
     from suivi_xlsx.outputs.summary.texts import (

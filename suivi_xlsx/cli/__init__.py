@@ -38,11 +38,20 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "suivi_xlsx.cli.relances:relances",
         "Ce que chacun doit faire et pour quand : liste, classeur, agenda.",
     ),
+    "modeles": (
+        "suivi_xlsx.cli.modeles:modeles",
+        "Copie les modèles de courrier, à modifier dans Word.",
+    ),
 }
 
 # Former (English) name → command: the names of the first releases still work, so that
 # nothing written with them breaks.
-_ALIASES: dict[str, str] = {"check": "controle", "update": "complete", "summary": "bilan"}
+_ALIASES: dict[str, str] = {
+    "check": "controle",
+    "update": "complete",
+    "summary": "bilan",
+    "templates": "modeles",
+}
 
 
 def _load(name: str) -> click.Command:

@@ -65,3 +65,8 @@ def init(fichier: Path, agency: str, fmt: str | None) -> None:
         "Ouvrez-le dans Excel ou LibreOffice, saisissez vos fiches dans la feuille "
         f"« Registre », puis contrôlez-le avec : suivi-check {created}"
     )
+    click.echo(
+        "Les courriers aux clients (suivi courrier) utilisent des modèles Word : pour les "
+        "adapter, copiez-les à côté du registre avec : suivi modeles "
+        f'"{created.parent / "modeles-courriers"}"'
+    )
