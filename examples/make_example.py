@@ -7,6 +7,9 @@ mistakes for ``suivi-check`` to find:
 
 - 2025: an invalid origin (« Réclamation »), a duplicated order number, a closing date typed
   before the date, a complaint closed after its due date, a survey answer left open;
+- a *Paramètres* sheet (the school, its signatory and consumer mediator) and, on the 2026
+  sheet, the answers given and the clients' addresses, so that ``suivi courrier`` writes
+  letters from the example;
 - 2026: a total rejection without means of redress, an overdue complaint (no answer after two
   months), an overdue improvement plan, a complaint not acknowledged after 10 days, an entry due
   in two days, a new complaint with no order number, year or due date (``suivi update`` fills
@@ -69,6 +72,11 @@ HEADERS_2026 = (
     "Décision",
     "Voies de recours indiquées",
     "Actions correctives",
+    # Added later at the right, as schools do: what was answered, and where to write.
+    "Réponse apportée",
+    "Adresse",
+    "CP",
+    "Ville",
 )
 
 _AUTO = object()  # "compute it": the order number in sequence, the year of the date…
@@ -95,6 +103,10 @@ class Row:
     redress: str | None = None
     action: str | None = None  # corrective action recorded on a complaint
     remark: str | None = None
+    answer: str | None = None  # the answer given to the client (2026 sheet)
+    address: str | None = None  # the client's postal address (2026 sheet)
+    postcode: str | int | None = None
+    town: str | None = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -357,6 +369,13 @@ ROWS_2026: tuple[Row, ...] = (
         answered=d(2026, 1, 20),
         decision=_ACCEPTED,
         action="Élèves convoqués 15 min plus tôt, contact direct du centre d'examen",
+        answer=(
+            "Le retard de l'examinateur a été signalé au centre d'examen ; votre examen a été "
+            "reprogrammé en priorité."
+        ),
+        address="14 rue Carnot",
+        postcode="74000",
+        town="Annecy",
     ),
     Row(
         d(2026, 1, 14),
@@ -380,6 +399,13 @@ ROWS_2026: tuple[Row, ...] = (
         answered=d(2026, 2, 20),
         decision="rejet partiel",
         redress=_MEDIATOR,
+        answer=(
+            "Les leçons non prises vous sont remboursées ; les frais de dossier et l'évaluation "
+            "de départ, déjà réalisés, restent dus selon le contrat."
+        ),
+        address="2 allée des Tilleuls\nRésidence Le Parc",
+        postcode=1210,  # typed as a number: Excel shows 1210, the letter 01210
+        town="Ferney-Voltaire",
     ),
     Row(
         d(2026, 2, 10),
@@ -401,6 +427,10 @@ ROWS_2026: tuple[Row, ...] = (
         ack=d(2026, 2, 25),
         answered=d(2026, 3, 10),
         decision=_ACCEPTED,
+        answer="Nous vous présentons nos excuses ; le moniteur a été reçu en entretien.",
+        address="7 chemin des Vignes",
+        postcode="74940",
+        town="Annecy-le-Vieux",
     ),
     Row(
         d(2026, 3, 9),
@@ -422,6 +452,10 @@ ROWS_2026: tuple[Row, ...] = (
         ack=d(2026, 3, 20),
         answered=d(2026, 4, 8),
         decision=_ACCEPTED,
+        answer="Une nouvelle convocation vous a été envoyée, avec nos excuses pour ce retard.",
+        address="31 avenue de Genève",
+        postcode="74000",
+        town="Annecy",
     ),
     Row(
         d(2026, 4, 2),
@@ -444,6 +478,13 @@ ROWS_2026: tuple[Row, ...] = (
         ack=d(2026, 4, 17),
         answered=d(2026, 5, 12),
         decision="rejet total",
+        answer=(
+            "Le règlement intérieur prévoit l'annulation au moins 48 heures à l'avance ; "
+            "l'annulation ayant eu lieu le matin même, les leçons restent facturées."
+        ),
+        address="5 place des Romains",
+        postcode="74000",
+        town="Annecy",
     ),
     Row(
         d(2026, 5, 5),
@@ -475,6 +516,10 @@ ROWS_2026: tuple[Row, ...] = (
         answered=d(2026, 6, 26),
         decision=_ACCEPTED,
         action="Confirmation par SMS de chaque leçon planifiée",
+        answer="Vos leçons ont été replanifiées avec vous ; chaque leçon sera confirmée par SMS.",
+        address="18 route de Thônes",
+        postcode="74940",
+        town="Annecy-le-Vieux",
     ),
     Row(  # overdue improvement plan
         d(2026, 6, 15),
@@ -506,6 +551,10 @@ ROWS_2026: tuple[Row, ...] = (
         ack=d(2026, 7, 20),
         answered=d(2026, 8, 28),
         decision=_ACCEPTED,
+        answer="Une nouvelle date d'examen a été obtenue auprès de la préfecture.",
+        address="9 rue du Pâquier",
+        postcode="74000",
+        town="Annecy",
     ),
     Row(  # overdue complaint: acknowledged, never answered
         d(2026, 8, 28),
@@ -516,6 +565,9 @@ ROWS_2026: tuple[Row, ...] = (
         None,
         "01/09/2026 : AR envoyé ; 15/09/2026 : transfert du dossier demandé à Bordeaux",
         ack=d(2026, 9, 1),
+        address="40 cours Victor Hugo",
+        postcode="33000",
+        town="Bordeaux",
     ),
     Row(
         d(2026, 9, 7),
@@ -538,6 +590,10 @@ ROWS_2026: tuple[Row, ...] = (
         answered=d(2026, 10, 5),
         decision=_ACCEPTED,
         action="Téléphone rangé pendant les leçons (charte des moniteurs, PA du 01/10/2026)",
+        answer="Le règlement a été rappelé au moniteur et une leçon vous est offerte.",
+        address="3 impasse des Lilas",
+        postcode="74370",
+        town="Pringy",
     ),
     Row(
         d(2026, 10, 1),
@@ -561,6 +617,13 @@ ROWS_2026: tuple[Row, ...] = (
         answered=d(2026, 11, 2),
         decision="rejet partiel",
         redress="Médiateur de la consommation",
+        answer=(
+            "Aucune place d'examen n'est disponible avant janvier : vous êtes inscrite sur la "
+            "liste d'attente et serez prévenue dès qu'une place se libère."
+        ),
+        address="12 rue de la Paix",
+        postcode="74100",
+        town="Annemasse",
     ),
     Row(  # due in two days
         d(2026, 10, 27),
@@ -579,6 +642,9 @@ ROWS_2026: tuple[Row, ...] = (
         BENALI,
         None,
         None,
+        address="6 rue des Écoles",
+        postcode="74960",
+        town="Cran-Gevrier",
     ),
     Row(
         d(2026, 11, 12),
@@ -589,6 +655,9 @@ ROWS_2026: tuple[Row, ...] = (
         None,
         "13/11/2026 : AR envoyé, dossier ANTS corrigé",
         ack=d(2026, 11, 13),
+        address="22 avenue de Brogny",
+        postcode="74000",
+        town="Annecy",
     ),
     Row(
         d(2026, 11, 18),
@@ -651,6 +720,7 @@ def build_example() -> bytes:
     _sheet_2025(book, fmt)
     _sheet_2026(book, fmt)
     _staff_sheet(book, fmt)
+    _settings_sheet(book, fmt)
     book.close()
     return buffer.getvalue()
 
@@ -774,7 +844,7 @@ def _sheet_2026(book: Any, fmt: _Formats) -> None:
         fmt.title,
     )
     header_row = 2
-    widths = (*_SEED_WIDTHS, 13, 13, 13, 34, 34)
+    widths = (*_SEED_WIDTHS, 13, 13, 13, 34, 34, 40, 28, 8, 16)
     for col, (text, width) in enumerate(zip(HEADERS_2026, widths, strict=True)):
         sheet.write_string(header_row, col, text, fmt.header)
         sheet.set_column(col, col, width)
@@ -788,6 +858,13 @@ def _sheet_2026(book: Any, fmt: _Formats) -> None:
         _write_text(sheet, r, 13, row.decision, fmt.text)
         _write_text(sheet, r, 14, row.redress, fmt.wrap)
         _write_text(sheet, r, 15, row.action, fmt.wrap)
+        _write_text(sheet, r, 16, row.answer, fmt.wrap)
+        _write_text(sheet, r, 17, row.address, fmt.wrap)
+        if isinstance(row.postcode, int):
+            sheet.write_number(r, 18, row.postcode)
+        else:
+            _write_text(sheet, r, 18, row.postcode, fmt.text)
+        _write_text(sheet, r, 19, row.town, fmt.text)
     sheet.freeze_panes(header_row + 1, 3)
     sheet.autofilter(header_row, 0, header_row + len(rows), len(HEADERS_2026) - 1)
     sheet.data_validation(
@@ -815,6 +892,31 @@ def _staff_sheet(book: Any, fmt: _Formats) -> None:
     )
     for r, (name, role) in enumerate(staff, start=1):
         sheet.write_row(r, 0, [name, role])
+
+
+# The school's settings: its identity and its consumer mediator, for « suivi courrier ».
+SETTINGS: tuple[tuple[str, str | int], ...] = (
+    ("Numéro d'agence", AGENCY),
+    ("Délai d'accusé de réception (jours)", 10),
+    ("Délai de réponse (mois)", 2),
+    ("Nom de l'auto-école", "Auto-école Exemple"),
+    ("Adresse de l'auto-école", "8 rue Royale\n74000 Annecy"),
+    ("Signataire des courriers", "Sophie Martin, gérante"),
+    ("Médiateur : nom", "CNPM Médiation Consommation"),
+    ("Médiateur : adresse", "27 avenue de la Libération\n42400 Saint-Chamond"),
+    ("Médiateur : site internet", "www.cnpm-mediation-consommation.eu"),
+    ("Fenêtre de l'enveloppe", "à droite"),
+)
+
+
+def _settings_sheet(book: Any, fmt: _Formats) -> None:
+    sheet = book.add_worksheet("Paramètres")
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 40)
+    sheet.write_row(0, 0, ["Paramètre", "Valeur"], fmt.bold)
+    for r, (label, value) in enumerate(SETTINGS, start=1):
+        sheet.write_string(r, 0, label)
+        _write_text(sheet, r, 1, value, fmt.wrap)
 
 
 def _print_setup(sheet: Any, header_row: int) -> None:

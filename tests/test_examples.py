@@ -54,6 +54,10 @@ def test_example_has_a_few_dozen_rows_over_two_years() -> None:
         Column.DECISION,
         Column.REDRESS,
         Column.CORRECTIVE_ACTIONS,
+        Column.ANSWER,
+        Column.ADDRESS,
+        Column.POSTCODE,
+        Column.TOWN,
     }
 
 
