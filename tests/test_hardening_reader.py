@@ -169,6 +169,55 @@ def test_a_stray_far_cell_is_left_out_and_named(
     assert far.read_bytes() == before  # only read
 
 
+def _large_with_far_cell(path: Path, dimension: str, far: str | None) -> Path:
+    """The register grown past SCAN_BELOW (40,000 rows of a column of the user's own, L),
+    its dimension set to ``dimension``, and a far cell at ``far`` (none when None)."""
+    xml = part(path, SHEET_PART).decode("utf-8")
+    rows = "".join(f'<row r="{n}"><c r="L{n}"><v>1</v></c></row>' for n in range(10, 40_000))
+    stray = ""
+    if far:
+        letters = far.rstrip("0123456789")
+        stray = f'<row r="{far[len(letters) :]}"><c r="{far}"><v>2</v></c></row>'
+    xml = xml.replace("</sheetData>", rows + stray + "</sheetData>")
+    xml = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', xml)
+    data = xml.encode("utf-8")
+    assert len(data) > guard.SCAN_BELOW
+    return rezip(path, path.with_name("grand.xlsx"), {SHEET_PART: data})
+
+
+@pytest.mark.parametrize(
+    ("dimension", "far"),
+    [
+        ("A1:L40000", "XFD1048576"),  # a plausible dimension, a far cell at the very end
+        ("A1:L40000", "XFD20"),  # far to the right, in the middle of the table
+        ("A1:L40000", "L9999999"),  # far below, beyond Excel's grid
+        ("A1:K4", "XFD1048576"),  # a dimension that lies about everything
+    ],
+)
+def test_a_far_cell_in_a_large_part_is_found_whatever_the_dimension_says(
+    tmp_path: Path, dimension: str, far: str
+) -> None:
+    large = _large_with_far_cell(register(tmp_path / "registre.xlsx"), dimension, far)
+    guard._cache.clear()
+    assert guard.inspect_package(large).to_scan == (SHEET_PART,)
+    code, out, err = run("check", str(large), "--today", TODAY, "--format", "json")
+    assert code in (0, 1), err
+    assert json.loads(out)["entries"] == 3
+
+
+def test_a_large_part_with_a_true_dimension_is_not_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    large = _large_with_far_cell(register(tmp_path / "registre.xlsx"), "A1:L39999", None)
+    guard._cache.clear()
+
+    def no_scan(*args: object) -> guard.Extent:
+        raise AssertionError("a large sheet with a true dimension is searched, not scanned")
+
+    monkeypatch.setattr(guard, "scan_extent", no_scan)
+    assert guard.inspect_package(large).to_scan == ()
+
+
 def test_far_cell_through_the_command_line(tmp_path: Path) -> None:
     far = _with_far_cell(register(tmp_path / "registre.xlsx"), "XFD1048576", "A1:XFD1048576")
     code, out, err = run("check", str(far), "--today", TODAY, "--format", "json")

@@ -232,7 +232,13 @@ def inspect_package(path: Path) -> Inspection:
             if root != b"worksheet":
                 continue
             # A small sheet is always scanned (a few ms): its dimension may be missing or lie.
-            if info.file_size <= SCAN_BELOW or _needs_scan(head):
+            # A large one is searched for a reference beyond its dimension (the dimension may
+            # lie too): a few hundredths of a second, where the scan costs as much as the read.
+            if (
+                info.file_size <= SCAN_BELOW
+                or _needs_scan(head)
+                or _beyond_dimension(package, info, head)
+            ):
                 try:
                     extent = scan_extent(package, info)
                 except _MEMBER_ERRORS:
@@ -339,6 +345,57 @@ def _needs_scan(head: bytes) -> bool:
     found = _DIMENSION_RE.search(text)
     box = range_cells(found.group(1).decode("ascii", "replace")) if found else None
     return box is None or _area(box) > SCAN_CELLS
+
+
+# Every cell reference as its shape: letters as ``A``, digits as ``0``, single quotes as
+# double, blanks and ``$`` gone, so that a few ``bytes.find`` (C speed) tell whether any
+# reference has more letters or digits than a dimension's last cell.
+_SHAPES = bytes(
+    ord("A") if 65 <= b <= 90 else ord("0") if 48 <= b <= 57 else ord('"') if b == 39 else b
+    for b in range(256)
+)
+_SHAPE_DROP = b"$ \t\n\r"
+
+
+def reference_shapes(box: tuple[int, int, int, int]) -> tuple[tuple[bytes, ...], int]:
+    """What a reference certainly beyond ``box`` (a dimension's range) looks like once
+    shaped: more column letters than its last column, or more row digits than its last row
+    (cell references and ``<row r=…>`` alike); and how many cells a sheet may span with no
+    such reference, which the caller compares with what calamine can hold."""
+    last_row, last_col = box[2], box[3]
+    letters = 1
+    while _column_index("Z" * letters) < last_col:
+        letters += 1
+    digits = len(str(last_row))
+    shapes = [b'r="' + b"A" * (letters + 1)]
+    shapes.extend(b'r="' + b"A" * k + b"0" * (digits + 1) for k in range(letters + 1))
+    widest = min(_column_index("Z" * letters) + 1, _MAX_COLUMNS)
+    highest = min(10**digits - 1, _MAX_ROWS)
+    return tuple(shapes), widest * highest
+
+
+def _beyond_dimension(package: _Package, info: Any, head: bytes) -> bool:
+    """Whether a large worksheet whose dimension looks sane may still hold a cell beyond it
+    (a dimension may lie): True when the dimension cannot be read, when what the search
+    cannot rule out is more than calamine can hold, or when a reference beyond it is found.
+    One pass over the part, a fraction of what the full scan costs (``scan_extent``)."""
+    found = _DIMENSION_RE.search(_ascii(head))
+    box = range_cells(found.group(1).decode("ascii", "replace")) if found else None
+    if box is None:
+        return True
+    shapes, undetected = reference_shapes(box)
+    if undetected > MAX_CELLS:
+        return True
+    carry = b""
+    try:
+        for chunk in _inflate(package, info):
+            text = (carry + chunk).translate(_SHAPES, _SHAPE_DROP)
+            if any(shape in text for shape in shapes):
+                return True
+            carry = chunk[-64:]  # a reference cut between two chunks
+    except _MEMBER_ERRORS:
+        return False  # the reader will say the sheet is damaged, if it reads it
+    return False
 
 
 def _inflate(package: _Package, part: Any) -> Iterator[bytes]:
