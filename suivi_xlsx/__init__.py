@@ -100,6 +100,10 @@ _EXPORTS: dict[str, str] = {
     "step_states": "suivi_xlsx.outputs.followup.compute",
     "write_document": "suivi_xlsx.outputs.letters.docx",
     "copy_templates": "suivi_xlsx.outputs.letters.guide",
+    "WrittenThenInterrupted": "suivi_xlsx.runtime.interrupts",
+    "terminate_as_interrupt": "suivi_xlsx.runtime.interrupts",
+    "written_backup": "suivi_xlsx.runtime.interrupts",
+    "clean_stale_temps": "suivi_xlsx.xlsx.write",
     "GUIDE_NAME": "suivi_xlsx.outputs.letters.guide",
     "write_workbook": "suivi_xlsx.outputs.followup.files",
 }
@@ -133,6 +137,7 @@ __all__ = [
     "SuiviError",
     "SuiviWarning",
     "UpdatePlan",
+    "WrittenThenInterrupted",
     "YearlyStats",
     "ack_delay_text",
     "answer_delay_text",
@@ -142,6 +147,7 @@ __all__ = [
     "check_file",
     "check_register",
     "check_template",
+    "clean_stale_temps",
     "complaint_due_date",
     "complaint_steps",
     "copy_templates",
@@ -173,6 +179,7 @@ __all__ = [
     "report_to_dict",
     "safe_text",
     "step_states",
+    "terminate_as_interrupt",
     "text_lines",
     "to_acknowledge",
     "to_frames",
@@ -183,6 +190,7 @@ __all__ = [
     "write_document",
     "write_summary",
     "write_workbook",
+    "written_backup",
     "yearly_stats",
 ]
 
@@ -272,5 +280,11 @@ if TYPE_CHECKING:
     from suivi_xlsx.reading.filecheck import check_file
     from suivi_xlsx.reading.reader import load_register
     from suivi_xlsx.runtime.heap import release_freed_memory
+    from suivi_xlsx.runtime.interrupts import (
+        WrittenThenInterrupted,
+        terminate_as_interrupt,
+        written_backup,
+    )
     from suivi_xlsx.runtime.progress import Progress
     from suivi_xlsx.writeback import apply_update, formula_cells, writable_format
+    from suivi_xlsx.xlsx.write import clean_stale_temps

@@ -395,3 +395,126 @@ def test_update_of_a_register_with_a_stray_far_cell_keeps_that_cell(tmp_path: Pa
     written = part(far, SHEET_PART)
     assert b'<c r="XFD1048576"><v>7</v></c>' in written  # the user's cell is left alone
     assert b"25.1601.002" in written
+
+
+# --- interrupts -------------------------------------------------------------------------------
+
+
+def test_ctrl_c_before_the_replace_leaves_the_workbook_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = to_number(tmp_path / "registre.xlsx")
+    before = path.read_bytes()
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(write_module, "check_unchanged", interrupted)
+    code, _out, err = update(path)
+    assert code == 130
+    assert err.strip() == "Erreur : interrompu : votre registre n'a pas été modifié."
+    assert path.read_bytes() == before and names(tmp_path) == ["registre.xlsx"]
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_an_interrupt_during_the_replace_reports_the_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Ctrl-C (or SIGTERM) landing the instant the file is put in place: held until the
+    update is noted, then the command says that the workbook is updated, exit 0, and the
+    backup is kept."""
+    import signal
+
+    sig = getattr(signal, name, None)
+    if sig is None:
+        pytest.skip(f"{name} absent")
+    path = to_number(tmp_path / "registre.xlsx")
+    real_replace = os.replace
+
+    def replace_then_signal(source: object, target: object) -> None:
+        real_replace(source, target)  # type: ignore[arg-type]
+        signal.raise_signal(sig)
+
+    monkeypatch.setattr(write_module.os, "replace", replace_then_signal)
+    previous = signal.getsignal(signal.SIGTERM) if hasattr(signal, "SIGTERM") else None
+    try:
+        from suivi_xlsx.runtime.interrupts import terminate_as_interrupt
+
+        terminate_as_interrupt()
+        code, out, err = update(path)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    assert (code, err) == (0, "")
+    assert "Interrompu une fois l'enregistrement fait" in out and "est bien mis à jour" in out
+    assert numbers(path) == ["25.1601.001", "25.1601.002"]
+    backups = [n for n in names(tmp_path) if "sauvegarde" in n]
+    assert len(backups) == 1 and backups[0] in out
+    assert not [n for n in names(tmp_path) if n.startswith("~suivi-")]
+
+
+def test_ctrl_c_while_the_result_is_printed_reports_the_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    path = to_number(tmp_path / "registre.xlsx")
+    real_echo = click.echo
+
+    def echo(message: object = None, *args: object, **kwargs: object) -> None:
+        if isinstance(message, str) and message.startswith("Classeur enregistré"):
+            raise KeyboardInterrupt
+        real_echo(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(click, "echo", echo)
+    code, out, err = update(path)
+    assert code == 0, err
+    assert "est bien mis à jour" in out and numbers(path) == ["25.1601.001", "25.1601.002"]
+
+
+def test_sigterm_in_the_command_line_process_is_a_clean_interrupt(tmp_path: Path) -> None:
+    """A closed terminal or a shutdown (SIGTERM) during the verification: no temp is left,
+    the original is unchanged, the French message says so."""
+    path = to_number(tmp_path / "registre.xlsx")
+    before = path.read_bytes()
+    script = (
+        "import os, signal, sys\n"
+        "from suivi_xlsx.xlsx import write\n"
+        "real = write._verify\n"
+        "def verify(*a, **k):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return real(*a, **k)\n"
+        "write._verify = verify\n"
+        "from suivi_xlsx.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    if not hasattr(write_module, "_verify"):
+        pytest.skip("the writer's verification step moved")
+    result = subprocess.run(
+        [sys.executable, "-c", script, "update", str(path), "--today", TODAY, "--agence", "1601"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 130, result.stderr
+    assert "interrompu : votre registre n'a pas été modifié" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before and names(tmp_path) == ["registre.xlsx"]
+
+
+def test_a_simulation_removes_the_temps_of_a_killed_run(tmp_path: Path) -> None:
+    path = to_number(tmp_path / "registre.xlsx")
+    dead = tmp_path / f"~suivi-{write_module._host_tag()}-{_dead_pid()}-abc123xy.tmp.xlsx"
+    old = tmp_path / "~suivi-k2j4h5g6.xlsx"  # what an earlier version left
+    for stale in (dead, old):
+        stale.write_bytes(b"PK partial")
+    long_ago = time.time() - 2 * write_module.STALE_AFTER_S
+    os.utime(old, (long_ago, long_ago))
+    before = path.read_bytes()
+    code, out, err = update(path, "--simulation")
+    assert code == 0, err
+    assert "Simulation : rien n'a été écrit." in out
+    assert old.name not in names(tmp_path)
+    if os.name == "posix":
+        assert dead.name not in names(tmp_path)
+    assert path.read_bytes() == before

@@ -154,7 +154,11 @@ CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 
 def prepare_console() -> None:
-    """Never fail on an accent: consoles and redirections on Windows may not be UTF-8."""
+    """Never fail on an accent: consoles and redirections on Windows may not be UTF-8. And a
+    closed terminal or a shutdown (SIGTERM) stops the command as Ctrl-C does: cleanly."""
+    from suivi_xlsx import terminate_as_interrupt
+
+    terminate_as_interrupt()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -248,8 +252,20 @@ def french_errors(func: F) -> F:
                 "vérifiez que le classeur n'est pas anormalement gros. Il n'a pas été modifié.",
                 2,
             )
-        except KeyboardInterrupt:
-            fail("interrompu.", 130)
+        except KeyboardInterrupt as error:
+            from suivi_xlsx import WrittenThenInterrupted, safe_text
+
+            if isinstance(error, WrittenThenInterrupted):  # the file is in place: say so
+                clear_progress()
+                copy = f" (copie de l'original : {error.backup})" if error.backup else ""
+                click.echo(
+                    safe_text(
+                        f"Interrompu une fois l'enregistrement fait : le classeur {error.path} "
+                        f"est bien mis à jour{copy}."
+                    )
+                )
+                sys.exit(0)
+            fail("interrompu : votre registre n'a pas été modifié.", 130)
         except (SystemExit, GeneratorExit):
             raise
         except BaseException as error:  # a bug of ours (or a Rust panic): no traceback either

@@ -175,22 +175,32 @@ def update(
     # Sheet names, cell text and paths are the user's: escaped, they cannot drive the terminal.
     printed = safe_text("\n".join(report))
     if dry_run:
+        from suivi_xlsx import clean_stale_temps
+
+        clean_stale_temps(path.parent if str(path.parent) else Path("."))
         click.echo(printed)
         click.echo("Simulation : rien n'a été écrit.")
         return
 
-    from suivi_xlsx import apply_update
+    from suivi_xlsx import WrittenThenInterrupted, apply_update, written_backup
 
-    with saying(f"Écriture de « {path.name} »"):
-        result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
-    # Printed once written: a refusal shows only its reason, not changes that did not happen.
-    click.echo(printed)
-    if not result.written:
-        click.echo("Rien à changer, fichier non modifié.")
-        return
-    if result.highlighted_sheets:
-        names = ", ".join(f"« {name} »" for name in result.highlighted_sheets)
-        click.echo(safe_text(f"Surlignage des retards mis en place : {names}."))
-    click.echo(safe_text(f"Classeur enregistré : {path}."))
-    if result.backup is not None:
-        click.echo(safe_text(f"Copie de l'original : {result.backup}."))
+    try:
+        with saying(f"Écriture de « {path.name} »"):
+            result = apply_update(path, plan, backup=not no_backup, expected_mtime_ns=mtime_ns)
+        # Printed once written: a refusal shows only its reason, not changes that did not
+        # happen.
+        click.echo(printed)
+        if not result.written:
+            click.echo("Rien à changer, fichier non modifié.")
+            return
+        if result.highlighted_sheets:
+            names = ", ".join(f"« {name} »" for name in result.highlighted_sheets)
+            click.echo(safe_text(f"Surlignage des retards mis en place : {names}."))
+        click.echo(safe_text(f"Classeur enregistré : {path}."))
+        if result.backup is not None:
+            click.echo(safe_text(f"Copie de l'original : {result.backup}."))
+    except KeyboardInterrupt as error:
+        written, backup = written_backup(path)
+        if written and not isinstance(error, WrittenThenInterrupted):
+            raise WrittenThenInterrupted(path, backup) from None  # after the write: say so
+        raise

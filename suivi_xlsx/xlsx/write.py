@@ -37,6 +37,12 @@ from suivi_xlsx.errors import (
     SuiviWarning,
     UnreadableFileError,
 )
+from suivi_xlsx.runtime.interrupts import (
+    Pending,
+    WrittenThenInterrupted,
+    deferred_interrupts,
+    mark_written,
+)
 from suivi_xlsx.xlsx import CHUNK
 from suivi_xlsx.xlsx.guard import damaged, validate_members
 from suivi_xlsx.xlsx.locks import (
@@ -491,6 +497,19 @@ def apply_update(
     return UpdateResult(written=True, backup=made_backup, highlighted_sheets=tuple(highlighted))
 
 
+def clean_stale_temps(folder: Path) -> None:
+    """Remove what killed updates left in ``folder`` (``remove_stale_temps``), warning for
+    what could not be removed. Every update does it; so does a simulation (``--dry-run``),
+    which otherwise writes nothing."""
+    for left in remove_stale_temps(folder):
+        warnings.warn(
+            f"le fichier temporaire {left.name}, laissé par une mise à jour interrompue, n'a "
+            "pas pu être supprimé : supprimez-le vous-même.",
+            SuiviWarning,
+            stacklevel=3,
+        )
+
+
 def replace_verified(
     path: Path,
     state: FileState,
@@ -508,13 +527,7 @@ def replace_verified(
     folder = path.parent if str(path.parent) else Path(".")
     check_folder_writable(folder)
     check_file_writable(path)
-    for left in remove_stale_temps(folder):
-        warnings.warn(
-            f"le fichier temporaire {left.name}, laissé par une mise à jour interrompue, n'a "
-            "pas pu être supprimé : supprimez-le vous-même.",
-            SuiviWarning,
-            stacklevel=3,
-        )
+    clean_stale_temps(folder)
     try:
         fd, temp_name = tempfile.mkstemp(
             dir=folder, prefix=_temp_prefix(), suffix=".tmp" + path.suffix.lower()[:5]
@@ -528,6 +541,7 @@ def replace_verified(
     temp = Path(temp_name)
     made_backup: Path | None = None
     replaced_ok = False
+    pending: Pending | None = None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(new_data.pop())
@@ -539,9 +553,13 @@ def replace_verified(
         if backup:
             made_backup = backup_path(path)
             shutil.copy2(path, made_backup)
-        check_unchanged(path, state)
-        os.replace(temp, path)
-        replaced_ok = True
+        # An interrupt between the replace and ``replaced_ok`` would remove the backup and
+        # report « interrompu » while the workbook is updated: held until it is noted.
+        with deferred_interrupts() as pending:
+            check_unchanged(path, state)
+            os.replace(temp, path)
+            replaced_ok = True
+            mark_written(path, made_backup)
     except PermissionError as exc:
         raise locked_on_replace(path) from exc
     except OSError as exc:
@@ -553,4 +571,6 @@ def replace_verified(
             temp.unlink(missing_ok=True)
             if made_backup is not None:
                 made_backup.unlink(missing_ok=True)
+    if pending:
+        raise WrittenThenInterrupted(path, made_backup)
     return made_backup
