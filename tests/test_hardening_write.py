@@ -518,3 +518,42 @@ def test_a_simulation_removes_the_temps_of_a_killed_run(tmp_path: Path) -> None:
     if os.name == "posix":
         assert dead.name not in names(tmp_path)
     assert path.read_bytes() == before
+
+
+def _name_not_utf8(path: Path) -> Path:
+    """The register with ``docProps/core.xml`` renamed to bytes that are not UTF-8 while the
+    entry's flag says they are (as some zip tools write)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    old, new = b"docProps/core.xml", b"docProps/c\xf4re.xml"
+    for sig, name_at, length_at, flag_at in (
+        (b"PK\x03\x04", 30, 26, 6),
+        (b"PK\x01\x02", 46, 28, 8),
+    ):
+        pos = data.find(sig)
+        while pos >= 0:
+            (length,) = struct.unpack_from("<H", data, pos + length_at)
+            if data[pos + name_at : pos + name_at + length] == old:
+                data[pos + name_at : pos + name_at + length] = new
+                (flags,) = struct.unpack_from("<H", data, pos + flag_at)
+                struct.pack_into("<H", data, pos + flag_at, flags | 0x800)
+            pos = data.find(sig, pos + 4)
+    target = path.with_name("nom-brut.xlsx")
+    target.write_bytes(bytes(data))
+    return target
+
+
+def test_a_member_name_that_is_not_utf8_is_read_and_kept_by_every_command(
+    tmp_path: Path,
+) -> None:
+    path = _name_not_utf8(to_number(tmp_path / "registre.xlsx"))
+    code, _out, err = run("check", str(path), "--today", TODAY)
+    assert code in (0, 1) and "Traceback" not in err
+    code, _out, err = run("summary", str(path), "--year", "2025", "--today", TODAY)
+    assert code == 0, err
+    code, out, err = update(path)
+    assert code == 0, err
+    assert "Classeur enregistré" in out
+    assert numbers(path) == ["25.1601.001", "25.1601.002"]
+    assert b"docProps/c\xf4re.xml" in path.read_bytes()  # copied as it was, name included

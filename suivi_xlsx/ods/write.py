@@ -36,6 +36,7 @@ from suivi_xlsx.xlsx.write import (
 )
 from suivi_xlsx.xlsx.xmltext import MalformedPart
 from suivi_xlsx.xlsx.zipcopy import Content, rewrite_package
+from suivi_xlsx.xlsx.zipopen import open_zip
 
 STYLES_PART = "styles.xml"
 _AUTOMATIC_END_RE = re.compile(rb"</office:automatic-styles>")
@@ -129,7 +130,7 @@ def _mentions(package: zipfile.ZipFile, name: str, needle: bytes) -> bool:
 def formula_cells(path: Path, sheets: Iterable[str]) -> Mapping[str, frozenset[tuple[int, int]]]:
     """For each sheet named, the cells (row, 0-based column) holding a formula."""
     wanted = set(sheets)
-    with zipfile.ZipFile(path) as package:
+    with open_zip(path) as package:
         # Most registers hold no formula at all: a pass a chunk at a time says so without
         # holding the part (hundreds of MB at 100,000 rows) beside the register just read.
         if not _mentions(package, PART, _FORMULA_ATTRIBUTE):

@@ -19,6 +19,7 @@ from suivi_xlsx.formats import (
     repair_advice,
     sniff,
 )
+from suivi_xlsx.xlsx.zipopen import open_zip
 
 # An OOXML file encrypted with a password to open is an OLE2 container with this stream.
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
@@ -154,7 +155,7 @@ def _refuse_other_documents(path: Path) -> None:
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as package:
+        with open_zip(path) as package:
             names = {name.lower() for name in package.namelist()}
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # the reader names the damage

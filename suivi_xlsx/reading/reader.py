@@ -52,6 +52,7 @@ from suivi_xlsx.reading.parsing import (
 from suivi_xlsx.reading.settings import read_settings
 from suivi_xlsx.runtime.gcpause import gc_paused
 from suivi_xlsx.runtime.progress import Progress, report
+from suivi_xlsx.xlsx.zipopen import open_zip
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
@@ -132,7 +133,7 @@ def _open_without_macrosheets(path: Path, data: bytes | None = None) -> Calamine
 
     buffer = io.BytesIO()
     source_file = io.BytesIO(data) if data is not None else path
-    with zipfile.ZipFile(source_file) as source, zipfile.ZipFile(buffer, "w") as copy:
+    with open_zip(source_file) as source, zipfile.ZipFile(buffer, "w") as copy:
         rels = source.read("xl/_rels/workbook.xml.rels")
         ids = [a or b for a, b in _MACROSHEET_REL_RE.findall(rels)]
         for info in source.infolist():

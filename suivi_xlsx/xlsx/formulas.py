@@ -15,6 +15,7 @@ from pathlib import Path
 
 from suivi_xlsx.xlsx import CHUNK
 from suivi_xlsx.xlsx.package import read_workbook_info
+from suivi_xlsx.xlsx.zipopen import open_zip
 
 _OVERLAP = 4096  # a cell's start tag is far shorter: enough to find it before its <f>
 _FORMULA_RE = re.compile(rb"<(?:\w+:)?f[\s/>]")
@@ -59,7 +60,7 @@ def formula_cells(path: Path, sheets: Iterable[str]) -> Mapping[str, frozenset[t
     A sheet that cannot be found is left out: the writer reports such problems itself."""
     wanted = set(sheets)
     result: dict[str, frozenset[tuple[int, int]]] = {}
-    with zipfile.ZipFile(path) as package:
+    with open_zip(path) as package:
         info = read_workbook_info(package)
         names = {name.lower(): name for name in package.namelist()}
         for sheet in info.sheets:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from suivi_xlsx.xlsx import CHUNK
 from suivi_xlsx.xlsx.ziplite import BadZip, LiteZip
+from suivi_xlsx.xlsx.zipopen import open_zip
 
 if TYPE_CHECKING:
     import zipfile
@@ -594,12 +595,11 @@ def far_cells_notice(sheet: str, trimmed: Trimmed) -> str:
 def trimmed_package(path: Path, parts: tuple[str, ...]) -> tuple[bytes, list[str]] | None:
     """A copy of the package whose worksheets ``parts`` lose their stray far cells, and the
     French notices naming those cells; ``None`` when no sheet needed it."""
-    import zipfile
 
     from suivi_xlsx.xlsx.package import read_workbook_info
     from suivi_xlsx.xlsx.zipcopy import rewrite_package
 
-    with zipfile.ZipFile(path) as package:
+    with open_zip(path) as package:
         trims = [t for part in parts if (t := trim_sheet(path, package, part)) is not None]
         if not trims:
             return None
@@ -641,14 +641,13 @@ def absurd_numbers_as_text(path: Path) -> bytes | None:
     as text, so that a date-formatted cell holding one (a typo such as -1e12, « ##### » in
     Excel) reads as an unreadable date on its own cell instead of failing the whole sheet;
     ``None`` when no sheet holds such a number. Only used once a read has failed."""
-    import zipfile
 
     from suivi_xlsx.xlsx.package import read_workbook_info
     from suivi_xlsx.xlsx.zipcopy import rewrite_package
 
     replacements: dict[str, bytes] = {}
     to_trim = set(inspect_package(path).to_scan)
-    with zipfile.ZipFile(path) as package:
+    with open_zip(path) as package:
         for sheet in read_workbook_info(package).sheets:
             if not sheet.is_worksheet or sheet.part not in package.NameToInfo:
                 continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-import io
 import os
 import re
 import shutil
@@ -60,6 +59,7 @@ from suivi_xlsx.xlsx.patch import WrittenValues, decode_part, patch_sheet, read_
 from suivi_xlsx.xlsx.styles import Styles
 from suivi_xlsx.xlsx.xmltext import MalformedPart, excel_serial
 from suivi_xlsx.xlsx.zipcopy import Content, chunks, rewrite_package
+from suivi_xlsx.xlsx.zipopen import open_zip
 
 #: Longest file name (one path component) most file systems take, in bytes.
 NAME_LIMIT = 255
@@ -225,7 +225,7 @@ def _open_package(path: Path) -> tuple[bytes, zipfile.ZipFile]:
     except PermissionError as exc:
         raise locked_on_replace(path) from exc
     try:
-        return data, zipfile.ZipFile(io.BytesIO(data))
+        return data, open_zip(data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as exc:
         raise UnreadableFileError(
             f"Le fichier {path.name} n'est pas un classeur Excel lisible : "
@@ -313,7 +313,7 @@ def _verify(
             "pas été modifié. Signalez ce problème avec une copie du classeur."
         )
 
-    with zipfile.ZipFile(temp) as written:
+    with open_zip(temp) as written:
         before = {i.filename: i for i in original.infolist()}
         after = {i.filename: i for i in written.infolist()}
         if list(before) != list(after):

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from suivi_xlsx.xlsx import CHUNK
+from suivi_xlsx.xlsx.zipopen import member_name, open_zip
 
 #: A replaced entry's new content: bytes, or pieces written one after the other (a patched
 #: sheet: views of the original part between rewritten rows), never joined into one copy.
@@ -68,7 +69,7 @@ def _entries(data: bytes) -> tuple[list[_Entry], bytes]:
         if _MAX32 in (csize, usize, offset) or flags & _FLAG_ENCRYPTED:
             raise _Unusual("zip64 or encrypted entry")
         raw_name = data[pos + 46 : pos + 46 + nlen]
-        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        name = member_name(raw_name, flags)
         end = pos + 46 + nlen + xlen + clen
         entries.append(_Entry(name, data[pos:end], offset, csize, flags, method))
         pos = end
@@ -179,7 +180,7 @@ def _rewrite_raw(data: bytes, replacements: Mapping[str, Content]) -> bytes:
 def _rewrite_zipfile(data: bytes, replacements: Mapping[str, Content]) -> bytes:
     out = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
+        open_zip(data) as source,
         zipfile.ZipFile(out, "w", allowZip64=True) as target,
     ):
         for info in source.infolist():

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from suivi_xlsx.xlsx.zipopen import member_name
+
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _EOCD64 = b"PK\x06\x06"
@@ -156,11 +158,7 @@ class LiteZip:
                     extra, uncompressed, compressed, offset
                 )
             # Part names are ASCII in practice: cp437 (zip's legacy default) only otherwise.
-            name = (
-                raw_name.decode("ascii")
-                if raw_name.isascii()
-                else raw_name.decode("utf-8" if flags & 0x800 else "cp437")
-            )
+            name = raw_name.decode("ascii") if raw_name.isascii() else member_name(raw_name, flags)
             members.append(Member(name, method, flags, compressed, uncompressed, offset))
             position += 46 + name_length + extra_length + comment_length
         return members
