@@ -264,3 +264,10 @@ def test_text(value: object, text: str | None) -> None:
 )
 def test_postcodes_keep_their_leading_zero(value: object, expected: str | None) -> None:
     assert to_postcode(value) == expected
+
+
+@given(st.text(alphabet="0123456789/.- ermasjuilnovdécÉ\n", max_size=40))
+def test_has_date_tries_the_pattern_where_it_can_start_only(text: str) -> None:
+    from suivi_xlsx.domain.values import _DATE_IN_TEXT_RE, has_date, plain
+
+    assert has_date(text) == (_DATE_IN_TEXT_RE.search(plain(text)) is not None)

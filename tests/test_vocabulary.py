@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suivi_xlsx.domain.model import Decision, Origin
 from suivi_xlsx.domain.vocabulary import date_word, read_decision, read_origin, redress_given
@@ -89,3 +91,22 @@ def test_origin_words(text: str, origin: Origin, as_code: bool) -> None:
 def test_unknown_origins() -> None:
     assert read_origin("FS/QS") is None
     assert read_origin("divers") is None
+
+
+@given(st.text())
+def test_without_marks_drops_exactly_the_combining_characters(text: str) -> None:
+    import unicodedata
+
+    from suivi_xlsx.domain.vocabulary import without_marks
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert without_marks(decomposed) == expected
+
+
+def test_a_long_text_says_something_without_being_folded_whole() -> None:
+    from suivi_xlsx.domain.vocabulary import says_nothing
+
+    assert not says_nothing("12/03 : appel du client. " * 2000)
+    assert says_nothing("-" * 5000)  # a long line of dashes still says nothing
+    assert says_nothing("  Néant.  ")

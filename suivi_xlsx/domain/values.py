@@ -25,6 +25,7 @@ from suivi_xlsx.domain.vocabulary import (
     read_decision,
     read_origin,
     redress_given,
+    without_marks,
 )
 
 Converter = Callable[[object], object]
@@ -88,10 +89,13 @@ _DATE_IN_TEXT_RE = re.compile(
 )
 
 
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
 def plain(text: str) -> str:
     """Trimmed, lower case, without accents, inner blanks collapsed: for lenient matching."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+    return " ".join(without_marks(decomposed).split())
 
 
 def _full_year(year: int) -> int:
@@ -173,7 +177,13 @@ def in_year(day_month: tuple[int, int], year: int, *, not_before: dt.date | None
 def has_date(text: str) -> bool:
     """Whether a free text mentions a date in a usual form (``12/03``, ``12/03/2025``,
     ``2025-03-12``, ``12 mars``): the Suivi column asks for « date + commentaires »."""
-    return _DATE_IN_TEXT_RE.search(plain(text)) is not None
+    folded = plain(text)
+    # Every date starts a run of 1, 2 or 4 digits: try the pattern there only, which keeps a
+    # 32,767-character cell without dates to one fast scan for digits.
+    for run in _DIGIT_RUN.finditer(folded):
+        if run.end() - run.start() in (1, 2, 4) and _DATE_IN_TEXT_RE.match(folded, run.start()):
+            return True
+    return False
 
 
 def dates_in_text(text: str, year: int) -> list[dt.date]:

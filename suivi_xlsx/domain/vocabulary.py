@@ -39,11 +39,29 @@ class Decision(Enum):
 _TRAILING = " .!;:,"
 
 
+# The combining marks of Latin letters (é = e + U+0301), dropped by one regular expression.
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_if_mark(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
+
+
+def without_marks(decomposed: str) -> str:
+    """``decomposed`` (NFKD) without its combining marks. In C for the Latin ones, then one
+    look at each other non-ASCII character only: a 32,767-character Suivi cell costs
+    microseconds, not the tens of milliseconds of a per-character loop."""
+    if decomposed.isascii():
+        return decomposed
+    stripped = _LATIN_MARKS.sub("", decomposed)
+    return stripped if stripped.isascii() else _NON_ASCII.sub(_drop_if_mark, stripped)
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, accents removed, blanks collapsed, trailing punctuation dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = without_marks(unicodedata.normalize("NFKD", text.strip().lower()))
     return " ".join(plain.split()).rstrip(_TRAILING) or plain.strip()
 
 
@@ -463,6 +481,9 @@ _NOTHING_FILLERS = frozenset(
     }
 )
 _NOT_WORD = re.compile(r"[^a-z0-9/?]+")
+# Longer than any way of saying « nothing to report » (« aucun dysfonctionnement constaté »,
+# « pas d'action corrective nécessaire »…), with room for blanks and punctuation.
+_LONGEST_NOTHING = 200
 
 
 @lru_cache(maxsize=1024)  # a register repeats the same few wordings
@@ -471,6 +492,8 @@ def says_nothing(text: str | None) -> bool:
     « néant », « - », « RAS », « sans objet », « aucun dysfonctionnement constaté »…"""
     if text is None:
         return True
+    if len(text) > _LONGEST_NOTHING and text.strip(" -?/_0.\n\t"):
+        return False  # a long text says something: no need to fold all of it
     folded = fold(text).replace(".", "")
     if folded in NOTHING_WORDS or set(folded) <= {"-", " ", "?", "/", "_", "0"}:
         return True
