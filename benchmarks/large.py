@@ -3,8 +3,8 @@
 ``python benchmarks/large.py lignes FILE.xlsx``: one sheet of 1,048,576 rows (Excel's last
 row) × the seed's 11 columns: a header and 1,048,575 entries.
 
-``python benchmarks/large.py longs FILE.xlsx``: 20,000 entries whose *Objet* and *Suivi*
-cells hold 32,767 characters each (Excel's longest cell), all different.
+``python benchmarks/large.py longs FILE.xlsx``: 20,000 entries whose *Suivi* cell (the column
+for long texts) holds 32,767 characters (Excel's longest cell), all different.
 
 Both are written with xlsxwriter in constant-memory mode (texts as inline strings), so this
 process stays small however big the file; the same arguments give the same file.
@@ -32,7 +32,18 @@ HEADERS = (
 EXCEL_ROWS = 1_048_576
 LONGEST_CELL = 32_767
 LONG_ROWS = 20_000
-_WORDS = "leçon annulée moniteur examen planning facture remboursement accueil code conduite".split()
+_WORDS = (
+    "leçon",
+    "annulée",
+    "moniteur",
+    "examen",
+    "planning",
+    "facture",
+    "remboursement",
+    "accueil",
+    "code",
+    "conduite",
+)
 
 
 def _long_text(row: int, column: int) -> str:
@@ -67,12 +78,8 @@ def write(path: Path, kind: str) -> None:
         sheet.write_string(r, 2, f"CLIENT{r % 997} Prénom")
         sheet.write_string(r, 3, f"{year % 100:02d}.1601.{r:07d}")
         sheet.write_string(r, 4, ("FS", "QS", "PA")[r % 3])
-        if kind == "longs":
-            sheet.write_string(r, 5, _long_text(r, 5))
-            sheet.write_string(r, 7, _long_text(r, 7))
-        else:
-            sheet.write_string(r, 5, _WORDS[r % len(_WORDS)])
-            sheet.write_string(r, 7, "RAS")
+        sheet.write_string(r, 5, _WORDS[r % len(_WORDS)])
+        sheet.write_string(r, 7, _long_text(r, 7) if kind == "longs" else "RAS")
         sheet.write_string(r, 8, ("Mme Martin", "M. Leroy")[r % 2])
         due = day + dt.timedelta(days=60)
         sheet.write_datetime(r, 9, dt.datetime(due.year, due.month, due.day), dates)

@@ -92,6 +92,7 @@ class Case:
     # A sanity check of the job's last result, given its stdout file: "" when right. Run once
     # every measurement is done, so that this process stays small while children run.
     verify: Callable[[Path], str] | None = None
+    repeat: int | None = None  # runs of this row, when not --repeat (the large sheets: 1)
     jobs: list[Measure] = field(default_factory=list)
     baselines: list[Measure] = field(default_factory=list)
     error: str | None = None
@@ -204,7 +205,12 @@ STARTUP_TARGET = Target(ratio=1.6)  # × ``python -c "import click"``, click's o
 FILL_LABEL = "suivi update (sans numéros)"
 # Rows measured unless --jobs says otherwise: every row of the table.
 DEFAULT_JOBS = "check,update,fill,summary,relances,startup,ods"
-ALL_JOBS = frozenset({"check", "update", "fill", "summary", "relances", "startup", "ods"})
+ALL_JOBS = frozenset({"check", "update", "fill", "summary", "relances", "startup", "ods", "large"})
+# The largest sheets Excel holds (issue 21): peak memory of check and update under 2 GiB.
+# Minutes per run: measured once, with ``--jobs large``.
+LARGE_TARGET = Target(memory_mb=2 * 1024**3 / 1e6)
+NO_BACKUP = ("--no-backup",)
+BASELINE_LARGE = "python-calamine, lecture seule du même classeur, toutes les valeurs"
 BASELINE_READ = "openpyxl `load_workbook(read_only=True)`, toutes les valeurs"
 BASELINE_UPDATE = "openpyxl : chargement, mêmes cellules, enregistrement"
 BASELINE_PANDAS = "pandas `read_excel` (moteur openpyxl), toutes les feuilles"
@@ -420,6 +426,40 @@ def build_cases(
                     verify=verify_numbers(job_copy, info),
                 )
             )
+    if "large" in jobs:
+        for kind, label, rows in (
+            ("lignes", "1 048 576 lignes × 11 colonnes", 1_048_575),
+            ("longs", "20 000 lignes de cellules de 32 767 caractères", 20_000),
+        ):
+            path = out / f"grand-{kind}.xlsx"
+            print(f"Registre {path.name} : généré si besoin (une minute)…", file=sys.stderr)
+            subprocess.run([python, str(HERE / "large.py"), kind, str(path)], check=True)
+            cases.append(
+                Case(
+                    f"suivi-check ({label})",
+                    rows,
+                    [*suivi_check, str(path), "--today", TODAY, "--format", "json"],
+                    [*baselines, "calamine-read", str(path)],
+                    BASELINE_LARGE,
+                    LARGE_TARGET,
+                    ok_codes=frozenset({0, 1}),
+                    repeat=1,
+                    verify=verify_entries(rows),
+                )
+            )
+            copy = out / f"maj-grand-{kind}.xlsx"
+            cases.append(
+                Case(
+                    f"suivi update ({label})",
+                    rows,
+                    [*suivi, "update", str(copy), "--today", TODAY, "--agence", "1601", *NO_BACKUP],
+                    [*baselines, "calamine-read", str(path)],
+                    BASELINE_LARGE,
+                    LARGE_TARGET,
+                    before_job=copier(path, copy),
+                    repeat=1,
+                )
+            )
     if "startup" in jobs:
         small, _ = register(SMALL_ROWS)
         import_click = [python, "-c", "import click"]
@@ -465,6 +505,8 @@ def run_case(case: Case, repeat: int, warmup: int, log_dir: Path, stem: str) -> 
 
     name = case.job_label + (f" ({fr_int(case.rows)} lignes)" if case.rows else "")
     # Once the job fails it is not run again, but its baseline still is, for the record.
+    if case.repeat is not None:
+        repeat, warmup = case.repeat, 0
     for i in range(-warmup, repeat):  # negative i: warm-up runs (.pyc files, disk cache)
         if i >= 0:
             print(f"  {name} : {i + 1}/{repeat}", file=sys.stderr)
@@ -682,7 +724,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--jobs",
         default=DEFAULT_JOBS,
         help="lignes du tableau à mesurer, parmi check, update, fill (mise à jour qui numérote "
-        "chaque ligne d'un registre sans numéros), summary, relances, startup "
+        "chaque ligne d'un registre sans numéros), summary, relances, startup, ods, large "
+        "(feuilles aussi grandes qu'Excel le permet, mémoire ≤ 2 Gio ; plusieurs minutes) "
         "(défaut : %(default)s)",
     )
     parser.add_argument(

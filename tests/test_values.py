@@ -271,3 +271,15 @@ def test_has_date_tries_the_pattern_where_it_can_start_only(text: str) -> None:
     from suivi_xlsx.domain.values import _DATE_IN_TEXT_RE, has_date, plain
 
     assert has_date(text) == (_DATE_IN_TEXT_RE.search(plain(text)) is not None)
+
+
+@given(
+    st.text(alphabet="0123456789/.- ermasjuilnovdécÉ\n", max_size=40),
+    st.integers(min_value=0, max_value=3000),
+)
+def test_a_long_text_finds_the_same_dates_as_a_short_one(text: str, padding: int) -> None:
+    """Window by window past 2,000 characters: the same answer as the whole text folded."""
+    from suivi_xlsx.domain.values import has_date
+
+    long = "x" * padding + " " + text + " " + "y" * (2100 - padding)
+    assert has_date(long) == has_date(" " + text + " ")

@@ -90,6 +90,8 @@ _DATE_IN_TEXT_RE = re.compile(
 
 
 _DIGIT_RUN = re.compile(r"[0-9]+")
+_LONG_TEXT = 2000  # characters: a free text longer than this is searched window by window
+_DATE_WINDOW = 80  # characters from a date's first digit to its end, blanks included
 
 
 def plain(text: str) -> str:
@@ -177,9 +179,17 @@ def in_year(day_month: tuple[int, int], year: int, *, not_before: dt.date | None
 def has_date(text: str) -> bool:
     """Whether a free text mentions a date in a usual form (``12/03``, ``12/03/2025``,
     ``2025-03-12``, ``12 mars``): the Suivi column asks for « date + commentaires »."""
+    # Every date starts a run of 1, 2 or 4 digits: the pattern is tried there only. A long
+    # text (a Suivi cell may hold 32,767 characters) is not folded whole: only a window after
+    # each such run is, the longest a date can be written in.
+    if len(text) > _LONG_TEXT:
+        for run in _DIGIT_RUN.finditer(text):
+            if run.end() - run.start() in (1, 2, 4):
+                window = plain(text[run.start() : run.start() + _DATE_WINDOW])
+                if _DATE_IN_TEXT_RE.match(window):
+                    return True
+        return False
     folded = plain(text)
-    # Every date starts a run of 1, 2 or 4 digits: try the pattern there only, which keeps a
-    # 32,767-character cell without dates to one fast scan for digits.
     for run in _DIGIT_RUN.finditer(folded):
         if run.end() - run.start() in (1, 2, 4) and _DATE_IN_TEXT_RE.match(folded, run.start()):
             return True
