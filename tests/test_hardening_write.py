@@ -550,7 +550,10 @@ def test_a_member_name_that_is_not_utf8_is_read_and_kept_by_every_command(
     path = _name_not_utf8(to_number(tmp_path / "registre.xlsx"))
     code, _out, err = run("check", str(path), "--today", TODAY)
     assert code in (0, 1) and "Traceback" not in err
-    code, _out, err = run("summary", str(path), "--year", "2025", "--today", TODAY)
+    bilan = tmp_path / "bilan.xlsx"
+    code, _out, err = run(
+        "summary", str(path), "--year", "2025", "--today", TODAY, "-o", str(bilan)
+    )
     assert code == 0, err
     code, out, err = update(path)
     assert code == 0, err
