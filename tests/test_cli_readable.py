@@ -129,7 +129,7 @@ def test_group_help_lists_french_names_and_mentions_the_former_ones() -> None:
     for name in ("controle", "complete", "bilan", "init", "courrier", "relances"):
         assert f"\n  {name}  " in out
     assert "Options :" in out and "Commandes :" in out and "Options:" not in out
-    assert "Anciens noms, toujours acceptés : check (controle), update (complete), summary" in out
+    assert "Noms anglais, toujours acceptés : check (controle), update (complete), summary" in out
 
 
 @pytest.mark.parametrize(("english", "french"), sorted(ALIASES.items()))

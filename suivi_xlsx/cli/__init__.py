@@ -44,8 +44,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Former (English) name → command: the names of the first releases still work, so that
-# nothing written with them breaks.
+# English name → command: the names of the first releases (and the English twin of each new
+# command) still work, so that nothing written with them breaks.
 _ALIASES: dict[str, str] = {
     "check": "controle",
     "update": "complete",
@@ -87,7 +87,7 @@ class _LazyGroup(FrenchGroup):
             formatter.write_dl([(name, line) for name, (_, line) in _COMMANDS.items()])
         former = ", ".join(f"{old} ({new})" for old, new in _ALIASES.items())
         formatter.write_paragraph()
-        formatter.write_text(f"Anciens noms, toujours acceptés : {former}.")
+        formatter.write_text(f"Noms anglais, toujours acceptés : {former}.")
 
 
 @click.group(
