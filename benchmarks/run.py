@@ -429,7 +429,8 @@ def build_cases(
     if "large" in jobs:
         for kind, label, rows in (
             ("lignes", "1 048 576 lignes × 11 colonnes", 1_048_575),
-            ("longs", "20 000 lignes de cellules de 32 767 caractères", 20_000),
+            ("longs", "20 000 lignes, Objet et Suivi de 32 767 caractères", 20_000),
+            ("partagees", "les mêmes, textes partagés comme Excel les enregistre", 20_000),
         ):
             path = out / f"grand-{kind}.xlsx"
             print(f"Registre {path.name} : généré si besoin (une minute)…", file=sys.stderr)

@@ -39,8 +39,9 @@ class Decision(Enum):
 _TRAILING = " .!;:,"
 
 
-# The combining marks of Latin letters (é = e + U+0301), dropped by one regular expression.
-_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
+# The combining marks of Latin letters (é = e + U+0301), dropped by one regular expression;
+# U+034F (the grapheme joiner) is in that block but is not a combining mark.
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 

@@ -289,8 +289,7 @@ def read_sheet(
     ``aliases`` are the header wordings declared in the settings sheet; ``date1904`` says the
     workbook counts dates from 1904 (bare serial numbers in date columns)."""
     start = sheet.start
-    end = sheet.end
-    if start is None or end is None:
+    if start is None:
         return None, None
     rows, first_row = _rows_with_first_number(sheet)
     head = list(islice(rows, HEADER_SEARCH_ROWS))
@@ -305,13 +304,14 @@ def read_sheet(
     header_row = first_row + match.index
     below = chain(below_head, rows)
     entries = _read_entries(name, below, header_row + 1, match, columns, date1904=date1904)
+    end = sheet.end  # after the rows: a sheet read in slices knows it only then
     register_sheet = RegisterSheet(
         name=name,
         header_row=header_row,
         columns=columns,
         headers=headers,
         entries=tuple(entries),
-        last_row=max(end[0] + 1, header_row),
+        last_row=max(end[0] + 1, header_row) if end is not None else header_row,
     )
     return register_sheet, match
 

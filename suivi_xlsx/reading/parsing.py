@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
+from typing import Any
 
 TYPE_CHECKING = False  # not typing's: see suivi_xlsx/__init__.py
 
@@ -52,14 +53,22 @@ class SheetParser:
 
     The caller takes sheets in the same order, and may skip some. The workbook must not be
     used by anyone else until ``close()``: calamine refuses two calls at once on one workbook.
-    ``progress``, when set, is told of each sheet taken (in the caller's thread).
+    ``progress``, when set, is told of each sheet taken (in the caller's thread). The sheets
+    named in ``heavy`` are not parsed here: taking one returns what its function makes (a
+    ``slices.SlicedSheet``, read in slices as the caller consumes it).
     """
 
     _AHEAD = 1  # sheets parsed beyond the one the caller will take next
 
-    def __init__(self, workbook: CalamineWorkbook, names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        workbook: CalamineWorkbook,
+        names: Sequence[str],
+        heavy: Mapping[str, Callable[[Progress | None], Any]] | None = None,
+    ) -> None:
         self.workbook = workbook
         self.names = tuple(names)
+        self.heavy = dict(heavy or {})
         self._parsed: dict[int, CalamineSheet | BaseException] = {}
         self._cursor = 0  # position of the next sheet the caller will take
         self._closing = False
@@ -74,7 +83,7 @@ class SheetParser:
                 self._changed.wait_for(partial(self._may_parse, position))
                 if self._closing:
                     return
-                if position < self._cursor:  # the caller skipped it
+                if position < self._cursor or name in self.heavy:  # skipped, or not ours
                     continue
             try:
                 result: CalamineSheet | BaseException = self.workbook.get_sheet_by_name(name)
@@ -93,6 +102,14 @@ class SheetParser:
         position = self.names.index(name, self._cursor)  # ValueError: not ahead
         if self.progress is not None:
             self.progress(f"Lecture de la feuille « {name} »")
+        if name in self.heavy:
+            with self._changed:
+                for skipped in [p for p in self._parsed if p <= position]:
+                    del self._parsed[skipped]
+                self._cursor = position + 1
+                self._changed.notify_all()
+            sliced: CalamineSheet = self.heavy[name](self.progress)
+            return sliced
         with self._changed:
             self._cursor = position
             for skipped in [p for p in self._parsed if p < position]:
@@ -136,10 +153,11 @@ class _Prefetch:
 
             from suivi_xlsx.xlsx.guard import inspect_package
 
-            # Never let calamine inflate a bomb or a far-flung sheet: such files are left to
-            # the reader, which refuses them or reads a trimmed copy.
-            if inspect_package(Path(self.path)).to_scan:
-                raise LookupError("sheets to trim")
+            # Never let calamine inflate a bomb, a far-flung sheet or a sheet of long texts:
+            # such files are left to the reader, which refuses them or reads them otherwise.
+            inspection = inspect_package(Path(self.path))
+            if inspection.to_scan or inspection.heavy:
+                raise LookupError("sheets to trim or slice")
             workbook = CalamineWorkbook.from_path(self.path)
             metadata = workbook.sheets_metadata
             self.sheet_names = tuple(meta.name for meta in metadata)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,8 +177,9 @@ def load_register(
     if prefetched is not None and prefetched.parser is not None:
         parser: SheetParser | None = prefetched.parser
         names, worksheets = prefetched.sheet_names, prefetched.worksheets
+        heavy_parts: tuple[str, ...] = ()  # the prefetch leaves such files to the reader
     else:
-        workbook = _open_checked(file)
+        workbook, heavy_parts = _open_checked(file)
         names, worksheets = _sheet_names(workbook)
         parser = None
     target = _pick_sheet(file, names, sheet) if sheet is not None else None
@@ -189,7 +190,7 @@ def load_register(
         [name for name in worksheets if target is None or name in (target, settings_name)]
     )
     if parser is None:
-        parser = SheetParser(workbook, to_read)
+        parser = SheetParser(workbook, to_read, _sliced_sheets(file, heavy_parts, to_read))
     parser.progress = progress
     from python_calamine import CalamineError
 
@@ -237,19 +238,51 @@ def _absurd_numbers_as_text(file: Path) -> bytes | None:
         return None
 
 
-def _open_checked(file: Path) -> CalamineWorkbook:
-    """Open the workbook with calamine, turning its failures into French messages.
+def _sliced_sheets(
+    file: Path, parts: Sequence[str], to_read: Sequence[str]
+) -> dict[str, Callable[[Progress | None], object]]:
+    """For each heavy worksheet to read (``parts``), a maker of its ``SlicedSheet``."""
+    if not parts:
+        return {}
+    from suivi_xlsx.reading.slices import SlicedSheet
+    from suivi_xlsx.xlsx.package import read_workbook_info
+
+    with open_zip(file) as package:
+        by_name = {sheet.name: sheet.part for sheet in read_workbook_info(package).sheets}
+
+    def maker(name: str, part: str) -> Callable[[Progress | None], object]:
+        return lambda progress: SlicedSheet(file, name, part, progress=progress)
+
+    return {
+        name: maker(name, by_name[name])
+        for name in to_read
+        if name in by_name and by_name[name] in parts
+    }
+
+
+def _open_checked(file: Path) -> tuple[CalamineWorkbook, tuple[str, ...]]:
+    """Open the workbook with calamine, turning its failures into French messages; with it,
+    the worksheet parts to read in slices (long texts: see ``slices.py``).
 
     A worksheet whose cells spread absurdly far (a stray cell at ``XFD1048576``) would make
     calamine allocate one cell per position of that range and abort the process: such sheets
     are read from an in-memory copy without the stray cells, and a notice names them.
     """
     copy: bytes | None = None
+    heavy: tuple[str, ...] = ()
     try:
         if file.suffix.lower() in OOXML_SUFFIXES or is_zip(file):
             from suivi_xlsx.xlsx.guard import inspect_package, trimmed_package
 
             inspection = inspect_package(file)
+            heavy = inspection.heavy
+            if inspection.big_strings:
+                from suivi_xlsx.reading.slices import outline_package
+
+                try:
+                    copy = outline_package(file)
+                except Exception:  # calamine opens the file itself and says what is wrong
+                    copy = None
             trimmed = trimmed_package(file, inspection.to_scan) if inspection.to_scan else None
             if trimmed is not None:
                 copy, notices = trimmed
@@ -259,7 +292,7 @@ def _open_checked(file: Path) -> CalamineWorkbook:
 
                 for notice in notices:
                     warnings.warn(notice, SuiviWarning, stacklevel=2)
-        return _open(file, copy)
+        return _open(file, copy), heavy
     except PermissionError:
         raise unreadable_file(
             file,
@@ -272,7 +305,7 @@ def _open_checked(file: Path) -> CalamineWorkbook:
         if "nrecognized sheet" not in str(error):
             raise calamine_error(file, error) from None
         try:
-            return _open_without_macrosheets(file, copy)
+            return _open_without_macrosheets(file, copy), heavy
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
         except BaseException:

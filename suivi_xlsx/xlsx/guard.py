@@ -59,6 +59,14 @@ ROW_GAP = 10_000
 COLUMN_GAP = 256
 #: Worksheet parts up to this size are scanned whatever their dimension says.
 SCAN_BELOW = 1 << 20
+#: A worksheet part this large whose rows average HEAVY_ROW bytes or more holds long texts
+#: (20,000 rows of 32,767-character cells): read in slices (``slices.py``), since one
+#: calamine range plus the Python strings would hold them twice. A shared-strings part this
+#: large makes every worksheet heavy: calamine would hold its strings once more.
+HEAVY_PART = 128 << 20
+HEAVY_ROW = 4 << 10
+HEAVY_SST = 128 << 20
+_SST_PART = "xl/sharedstrings.xml"  # where calamine looks for it (case-insensitive)
 
 _XML_SUFFIXES = (".xml", ".rels")
 _ROOT_RE = re.compile(rb"<(?![?!])([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -165,9 +173,14 @@ def _area(box: tuple[int, int, int, int]) -> int:
 @dataclass(frozen=True, slots=True)
 class Inspection:
     """What ``inspect_package`` found: the worksheet parts whose cells span more than
-    SCAN_CELLS positions, to be trimmed (``trimmed_package``) before calamine reads them."""
+    SCAN_CELLS positions, to be trimmed (``trimmed_package``) before calamine reads them, and
+    the heavy ones (long texts), to be read in slices."""
 
     to_scan: tuple[str, ...]
+    heavy: tuple[str, ...] = ()
+    #: The shared strings are HEAVY_SST or more: every worksheet is heavy, and calamine must
+    #: not open the file itself (it would load them all).
+    big_strings: bool = False
 
 
 _cache: dict[tuple[str, int, int], Inspection] = {}
@@ -222,7 +235,10 @@ def inspect_package(path: Path) -> Inspection:
     with package:
         check_declared(path, package)
         to_scan: list[str] = []
-        for info in package.infolist():
+        heavy: list[str] = []
+        members = package.infolist()
+        big_sst = any(m.filename.lower() == _SST_PART and m.file_size >= HEAVY_SST for m in members)
+        for info in members:
             if not info.filename.lower().endswith(_XML_SUFFIXES) or info.file_size == 0:
                 continue
             try:
@@ -235,6 +251,7 @@ def inspect_package(path: Path) -> Inspection:
             # A small sheet is always scanned (a few ms): its dimension may be missing or lie.
             # A large one is searched for a reference beyond its dimension (the dimension may
             # lie too): a few hundredths of a second, where the scan costs as much as the read.
+            box = _dimension(head)
             if (
                 info.file_size <= SCAN_BELOW
                 or _needs_scan(head)
@@ -247,7 +264,14 @@ def inspect_package(path: Path) -> Inspection:
                 box = extent.box
                 if extent.beyond_grid or (box is not None and _area(box) > SCAN_CELLS):
                     to_scan.append(info.filename)
-    result = Inspection(tuple(to_scan))
+                    continue
+            if big_sst or (
+                info.file_size >= HEAVY_PART
+                and box is not None
+                and info.file_size >= HEAVY_ROW * (box[2] - box[0] + 1)
+            ):
+                heavy.append(info.filename)
+    result = Inspection(tuple(to_scan), tuple(heavy), big_sst and not to_scan)
     if stamp is not None:
         _cache.clear()  # one file at a time: keep the cache tiny
         _cache[stamp] = result
@@ -336,6 +360,12 @@ def _check_prolog(path: Path, part: str, head: bytes) -> bytes | None:
             raise damaged(path, part, "une partie XML ne contient pas de XML lisible")
         return None
     return root.group(2)
+
+
+def _dimension(head: bytes) -> tuple[int, int, int, int] | None:
+    """The box of a worksheet's ``<dimension>``, when it has a readable one."""
+    found = _DIMENSION_RE.search(_ascii(head))
+    return range_cells(found.group(1).decode("ascii", "replace")) if found else None
 
 
 def _needs_scan(head: bytes) -> bool:
@@ -636,6 +666,11 @@ def _absurd_as_text(match: re.Match[bytes]) -> bytes:
     return b'<c%s t="inlineStr"><is><t>%s</t></is></c>' % (attrs, text.encode("ascii"))
 
 
+def absurd_numbers_fixed(sheet: bytes) -> bytes:
+    """The worksheet XML ``sheet`` with every number cell outside Excel's dates as text."""
+    return _NUMBER_CELL_RE.sub(_absurd_as_text, sheet)
+
+
 def absurd_numbers_as_text(path: Path) -> bytes | None:
     """A copy of the package in which every number cell outside Excel's dates holds its value
     as text, so that a date-formatted cell holding one (a typo such as -1e12, « ##### » in
@@ -654,7 +689,7 @@ def absurd_numbers_as_text(path: Path) -> bytes | None:
             # Start from the copy the first read used: without its stray far cells.
             trimmed = trim_sheet(path, package, sheet.part) if sheet.part in to_trim else None
             data = trimmed.data if trimmed is not None else package.read(sheet.part)
-            fixed = _NUMBER_CELL_RE.sub(_absurd_as_text, data)
+            fixed = absurd_numbers_fixed(data)
             if fixed != data or trimmed is not None:
                 replacements[sheet.part] = fixed
     if not replacements:
