@@ -246,3 +246,47 @@ def test_heavy_only_for_long_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert set(inspection.heavy) == {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
     guard._cache.clear()
     assert guard.inspect_package(path).heavy == ()
+
+
+def _mutants(data: bytes, seed: int, count: int) -> Iterator[bytes]:
+    import random
+
+    chance = random.Random(seed)
+    for _ in range(count):
+        mutant = bytearray(data)
+        for _ in range(chance.randint(1, 4)):
+            at = chance.randrange(len(mutant))
+            how = chance.randrange(3)
+            if how == 0:
+                mutant[at] = chance.choice(b'<>/"=&0123456789x ')
+            elif how == 1:
+                del mutant[at : at + chance.randint(1, 40)]
+            else:
+                mutant[at:at] = chance.choice(
+                    [b'<row r="7">', b"</row>", b"</sheetData>", b'<c r="XFD9"><v>1', b"<si>"]
+                )
+        yield bytes(mutant)
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_damaged_parts_get_french_errors(
+    register_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: str
+) -> None:
+    """Damaged sheet or shared-strings XML read in slices: a register or a French refusal
+    (``UnreadableFileError``, ``NoRegisterError``), never another exception."""
+    import zipfile
+
+    from suivi_xlsx.errors import SuiviError
+
+    with zipfile.ZipFile(register_file) as book:
+        members = {info.filename: book.read(info) for info in book.infolist()}
+    for n, mutant in enumerate(_mutants(members[part], seed=len(part), count=40)):
+        path = tmp_path / f"m{n}.xlsx"
+        with zipfile.ZipFile(path, "w") as book:
+            for name, data in members.items():
+                book.writestr(name, mutant if name == part else data)
+        with sliced(monkeypatch, big_strings=True):
+            try:
+                load_register(path)
+            except SuiviError as error:
+                assert str(error).strip()
