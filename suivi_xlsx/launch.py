@@ -13,9 +13,11 @@ import sys
 def main() -> None:
     """``suivi``."""
     from suivi_xlsx.reading.parsing import start_prefetch
+    from suivi_xlsx.runtime.gcpause import own_process
     from suivi_xlsx.runtime.heap import single_arena
     from suivi_xlsx.runtime.stderr import silence_native_stderr
 
+    own_process()  # the collector may leave what is read alone (runtime.gcpause)
     silence_native_stderr()  # before the parse starts: a Rust panic line must not show
     single_arena()  # before the parse's thread starts (runtime.heap)
     start_prefetch(sys.argv[1:])
@@ -27,9 +29,11 @@ def main() -> None:
 def check_main() -> None:
     """``suivi-check``."""
     from suivi_xlsx.reading.parsing import start_prefetch
+    from suivi_xlsx.runtime.gcpause import own_process
     from suivi_xlsx.runtime.heap import single_arena
     from suivi_xlsx.runtime.stderr import silence_native_stderr
 
+    own_process()  # the collector may leave what is read alone (runtime.gcpause)
     silence_native_stderr()
     single_arena()
     start_prefetch(sys.argv[1:])
