@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 
 
-def main() -> None:
-    """``suivi``."""
+def _prepare() -> None:
+    """What every command does first, in this order."""
     from suivi_xlsx.reading.parsing import start_prefetch
     from suivi_xlsx.runtime.gcpause import own_process
     from suivi_xlsx.runtime.heap import single_arena
@@ -21,6 +21,11 @@ def main() -> None:
     silence_native_stderr()  # before the parse starts: a Rust panic line must not show
     single_arena()  # before the parse's thread starts (runtime.heap)
     start_prefetch(sys.argv[1:])
+
+
+def main() -> None:
+    """``suivi``."""
+    _prepare()
     from suivi_xlsx.cli import main as run
 
     run()
@@ -28,15 +33,7 @@ def main() -> None:
 
 def check_main() -> None:
     """``suivi-check``."""
-    from suivi_xlsx.reading.parsing import start_prefetch
-    from suivi_xlsx.runtime.gcpause import own_process
-    from suivi_xlsx.runtime.heap import single_arena
-    from suivi_xlsx.runtime.stderr import silence_native_stderr
-
-    own_process()  # the collector may leave what is read alone (runtime.gcpause)
-    silence_native_stderr()
-    single_arena()
-    start_prefetch(sys.argv[1:])
+    _prepare()
     from suivi_xlsx.cli import check_main as run
 
     run()
